@@ -1,0 +1,57 @@
+"""Storefront: the goods module of an online grocery shop."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from storefront.config import load_config
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build an app; keys in ``config`` override every other source of settings."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from storefront import models  # noqa: F401  (tables must be known to db and migrate)
+    from storefront.extensions import cache, csrf, db, migrate, redis_store
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    cache.init_app(app)
+    csrf.init_app(app)
+    redis_store.init_app(app)
+    _init_login(app)
+
+    from storefront.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+    from storefront import cli, web
+    from storefront.blueprints.cart.views import bp as cart_bp
+    from storefront.blueprints.goods.views import bp as goods_bp
+    from storefront.blueprints.users.views import bp as users_bp
+
+    app.register_blueprint(goods_bp)
+    app.register_blueprint(users_bp, url_prefix="/users")
+    app.register_blueprint(cart_bp, url_prefix="/cart")
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from storefront.extensions import db, login_manager
+    from storefront.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "users.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None

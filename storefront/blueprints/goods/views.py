@@ -1,0 +1,51 @@
+"""Homepage, detail page and category list: parse, call the catalog, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from storefront.blueprints.cart.forms import AddToCartForm
+from storefront.services import catalog, shopper
+
+bp = Blueprint("goods", __name__)
+
+# Ids arrive as path text: anything but a positive integer of sane size is a 404, not a 500.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/")
+@bp.get("/index", endpoint="index_alias")
+def index() -> str:
+    return render_template("goods/index.html", **catalog.build_index_context())
+
+
+@bp.get("/goods/<sku_id>")
+def detail(sku_id: str) -> str:
+    data = catalog.get_sku_detail(parse_id(sku_id))
+    if data is None:
+        abort(404)
+    if current_user.is_authenticated:
+        shopper.record_view(current_user.id, data["sku"]["id"])
+    form = AddToCartForm(sku_id=data["sku"]["id"], count=1)
+    return render_template("goods/detail.html", form=form, **data)
+
+
+@bp.get("/list/<category_id>")
+def category_list(category_id: str) -> str:
+    sort = request.args.get("sort", "default")
+    if sort not in catalog.SORTS:
+        sort = "default"
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 0 < int(page) <= MAX_ID:
+        abort(404)
+    data = catalog.list_skus(parse_id(category_id), sort, int(page))
+    if data is None:
+        abort(404)
+    return render_template("goods/list.html", **data)

@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[InputRequired(), Length(max=40)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=128)])
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[
+            InputRequired(),
+            Length(min=3, max=40),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, '.', '-' or '_'."),
+        ],
+    )
+    email = EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False),
+                                            Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        "Repeat password", validators=[InputRequired(), EqualTo("password", "Passwords differ.")]
+    )

@@ -1,0 +1,79 @@
+"""Register, sign in, sign out, profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from storefront.blueprints.users.forms import LoginForm, RegisterForm
+from storefront.services import accounts, catalog, shopper
+
+bp = Blueprint("users", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None: no scheme, no host, no tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _sign_in(user: accounts.User) -> None:
+    session.clear()  # a fresh session on sign-in: nothing planted before it survives
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> Response | str | tuple[str, int]:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.username.data, form.email.data, form.password.data)
+        except accounts.AccountTaken:
+            form.username.errors.append("That username or email is already registered.")
+        else:
+            _sign_in(user)
+            flash(f"Welcome to Storefront, {user.username}!", "success")
+            return redirect(url_for("goods.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("goods.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            _sign_in(user)
+            return redirect(next_url or url_for("goods.index"))
+        form.password.errors.append("Wrong username or password.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/login.html", form=form, next_url=next_url), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("goods.index"))
+
+
+@bp.get("/profile")
+@login_required
+def profile() -> str:
+    history = catalog.skus_in_order(shopper.history_ids(current_user.id))
+    return render_template("users/profile.html", history=history,
+                           categories=catalog.list_categories())

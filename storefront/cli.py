@@ -1,0 +1,42 @@
+"""The `flask` commands of SPEC.md: seed-demo, create-admin (render-index arrives with the
+static homepage)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from storefront.services import accounts
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+@click.command("seed-demo")
+@click.option("--categories", "n_categories", type=click.IntRange(1, 10_000), default=None,
+              help="Generate this many categories instead of the hand-written demo.")
+@click.option("--skus-per-category", type=click.IntRange(1, 100_000), default=None,
+              help="SKUs per generated category (with --categories).")
+def seed_demo_command(n_categories: int | None, skus_per_category: int | None) -> None:
+    """Fill the catalogue with demo data and images. Running it again changes nothing."""
+    from storefront import demo
+
+    created = demo.seed(n_categories, skus_per_category)
+    click.echo(f"Demo catalogue ready ({created}).")
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(username: str, email: str, password: str) -> None:
+    """Create a staff account that can sign in to /admin."""
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    try:
+        accounts.create_user(username, email, password, is_staff=True)
+    except accounts.AccountTaken as exc:
+        raise click.ClickException(f"{username!r} or {email!r} is already registered") from exc
+    click.echo(f"Staff account {username!r} created.")

@@ -1,0 +1,97 @@
+"""Settings: one class of embedded defaults, then the environment, then the caller's mapping.
+
+With no environment at all the shop runs on SQLite in the instance folder, an in-process
+cache, an in-process Redis stand-in and inline Celery tasks. Setting ``DATABASE_URL`` and
+``REDIS_URL`` moves it onto the real services.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+# Only the embedded default uses this; outside it SECRET_KEY must come from the environment.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
+class Defaults:
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 280}
+    REDIS_URL = ""  # empty: the in-process stand-in (fakeredis)
+    REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
+    MEDIA_ROOT: str | None = None  # None: <instance>/media
+    STATIC_PAGES_DIR: str | None = None  # None: <instance>/static_pages
+    MEDIA_URL = "/media/"
+    CACHE_KEY_PREFIX = "storefront:"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
+    LIST_PAGE_SIZE = 12
+    HISTORY_LENGTH = 5
+    REVIEWS_ON_DETAIL = 30
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+
+# Plain environment variable names that ops scripts set (SPEC.md, "Ops and developers").
+ENV_NAMES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "SECRET_KEY": "SECRET_KEY",
+    "MEDIA_ROOT": "MEDIA_ROOT",
+    "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
+}
+
+
+def load_config(app: Flask, overrides: Mapping | None) -> None:
+    """Fill ``app.config``: defaults < environment < ``FLASK_*`` < the caller's mapping."""
+    app.config.from_object(Defaults)
+    for env_name, key in ENV_NAMES.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.from_prefixed_env()
+    if overrides:
+        app.config.update(overrides)
+    _derive(app)
+
+
+def _derive(app: Flask) -> None:
+    """Settings that follow from others once every source has spoken."""
+    cfg = app.config
+    if not cfg["SQLALCHEMY_DATABASE_URI"]:
+        cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "storefront.sqlite"
+        )
+    cfg.setdefault("MEDIA_ROOT", None)
+    cfg["MEDIA_ROOT"] = cfg["MEDIA_ROOT"] or os.path.join(app.instance_path, "media")
+    cfg["STATIC_PAGES_DIR"] = cfg["STATIC_PAGES_DIR"] or os.path.join(
+        app.instance_path, "static_pages"
+    )
+    redis_url = cfg["REDIS_URL"]
+    if "CACHE_TYPE" not in cfg:
+        if redis_url:
+            cfg["CACHE_TYPE"] = "RedisCache"
+            cfg["CACHE_REDIS_URL"] = redis_url
+        else:
+            cfg["CACHE_TYPE"] = "SimpleCache"
+    if cfg["CELERY_TASK_ALWAYS_EAGER"] is None:
+        cfg["CELERY_TASK_ALWAYS_EAGER"] = not redis_url
+    cfg.setdefault(
+        "CELERY",
+        {
+            "broker_url": redis_url or "memory://",
+            "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
+            "task_eager_propagates": True,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+        },
+    )

@@ -1,0 +1,205 @@
+"""The data model of SPEC.md, in SQLAlchemy 2.0 style.
+
+Indexes follow what the pages filter and sort by: on-sale SKUs per category by id, price
+and sales; banners by their display index; reviews per SKU by time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.extensions import db
+
+# Every table speaks utf8mb4 on MariaDB: Chinese names and emoji survive a round trip.
+MYSQL_UTF8 = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TimestampMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class GoodsCategory(TimestampMixin, db.Model):
+    __tablename__ = "goods_category"
+    __table_args__ = MYSQL_UTF8
+
+    name: Mapped[str] = mapped_column(String(40))
+    logo: Mapped[str] = mapped_column(String(40), default="")  # CSS class of the nav icon
+    image: Mapped[str] = mapped_column(String(255), default="")  # banner, relative to MEDIA_ROOT
+
+    skus: Mapped[list[GoodsSKU]] = relationship(back_populates="category")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Goods(TimestampMixin, db.Model):
+    """An SPU: a product family whose SKUs are its sellable variants."""
+
+    __tablename__ = "goods"
+    __table_args__ = MYSQL_UTF8
+
+    name: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    skus: Mapped[list[GoodsSKU]] = relationship(back_populates="goods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoodsSKU(TimestampMixin, db.Model):
+    __tablename__ = "goods_sku"
+    __table_args__ = (
+        Index("ix_goods_sku_category_sale_id", "category_id", "is_on_sale", "id"),
+        Index("ix_goods_sku_category_sale_price", "category_id", "is_on_sale", "price"),
+        Index("ix_goods_sku_category_sale_sales", "category_id", "is_on_sale", "sales"),
+        Index("ix_goods_sku_goods_sale", "goods_id", "is_on_sale"),
+        MYSQL_UTF8,
+    )
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("goods_category.id"))
+    goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    unit: Mapped[str] = mapped_column(String(20))
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    sales: Mapped[int] = mapped_column(Integer, default=0)
+    default_image: Mapped[str] = mapped_column(String(255), default="")
+    is_on_sale: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    category: Mapped[GoodsCategory] = relationship(back_populates="skus")
+    goods: Mapped[Goods] = relationship(back_populates="skus")
+    images: Mapped[list[GoodsImage]] = relationship(
+        back_populates="sku", cascade="all, delete-orphan", order_by="GoodsImage.id"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoodsImage(TimestampMixin, db.Model):
+    __tablename__ = "goods_image"
+    __table_args__ = MYSQL_UTF8
+
+    sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"), index=True)
+    image: Mapped[str] = mapped_column(String(255))
+
+    sku: Mapped[GoodsSKU] = relationship(back_populates="images")
+
+
+class IndexGoodsBanner(TimestampMixin, db.Model):
+    """A carousel slide on the homepage."""
+
+    __tablename__ = "index_goods_banner"
+    __table_args__ = MYSQL_UTF8
+
+    sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"), index=True)
+    image: Mapped[str] = mapped_column(String(255))
+    index: Mapped[int] = mapped_column(SmallInteger, default=0, index=True)
+
+    sku: Mapped[GoodsSKU] = relationship()
+
+
+class IndexCategoryGoodsBanner(TimestampMixin, db.Model):
+    """A SKU shown in its category's row on the homepage: a title link or an image tile."""
+
+    __tablename__ = "index_category_goods_banner"
+    __table_args__ = (
+        Index("ix_index_category_banner_order", "category_id", "display_type", "index"),
+        MYSQL_UTF8,
+    )
+
+    TITLE, IMAGE = 0, 1
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("goods_category.id"))
+    sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"), index=True)
+    display_type: Mapped[int] = mapped_column(SmallInteger, default=1)
+    index: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    category: Mapped[GoodsCategory] = relationship()
+    sku: Mapped[GoodsSKU] = relationship()
+
+
+class IndexPromotionBanner(TimestampMixin, db.Model):
+    __tablename__ = "index_promotion_banner"
+    __table_args__ = MYSQL_UTF8
+
+    name: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(String(255))
+    image: Mapped[str] = mapped_column(String(255))
+    index: Mapped[int] = mapped_column(SmallInteger, default=0, index=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = MYSQL_UTF8
+
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class OrderInfo(TimestampMixin, db.Model):
+    __tablename__ = "order_info"
+    __table_args__ = MYSQL_UTF8
+
+    UNPAID, PAID, SHIPPED, RECEIVED, COMPLETED = 1, 2, 3, 4, 5
+
+    order_no: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[int] = mapped_column(SmallInteger, default=UNPAID)
+
+    user: Mapped[User] = relationship()
+    lines: Mapped[list[OrderGoods]] = relationship(back_populates="order")
+
+    def __str__(self) -> str:
+        return self.order_no
+
+
+class OrderGoods(TimestampMixin, db.Model):
+    """A line of an order; its comment is the review shown on the SKU's detail page."""
+
+    __tablename__ = "order_goods"
+    __table_args__ = (
+        Index("ix_order_goods_sku_created", "sku_id", "created_at"),
+        MYSQL_UTF8,
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("order_info.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    comment: Mapped[str] = mapped_column(String(500), default="")
+
+    order: Mapped[OrderInfo] = relationship(back_populates="lines")
+    sku: Mapped[GoodsSKU] = relationship()

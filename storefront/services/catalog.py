@@ -1,0 +1,204 @@
+"""What the shopper-facing pages show, as plain data (dicts, lists, str, int, Decimal).
+
+Plain data is what the page cache will keep and what the static homepage renders from, so no
+ORM object leaves this module. Every query filters on-sale SKUs: nothing else is for sale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from storefront.extensions import db
+from storefront.models import (
+    GoodsCategory,
+    GoodsSKU,
+    IndexCategoryGoodsBanner,
+    IndexGoodsBanner,
+    IndexPromotionBanner,
+    OrderGoods,
+    OrderInfo,
+    User,
+)
+from storefront.services.pagination import Page
+
+TILES_PER_KIND = 4  # title links and image tiles per category row on the homepage
+NEW_SKUS = 2
+SORTS = {
+    "default": (GoodsSKU.id.desc(),),
+    "price": (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
+    "hot": (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
+}
+
+Data = dict[str, Any]
+
+
+def sku_card(sku: GoodsSKU) -> Data:
+    return {
+        "id": sku.id,
+        "name": sku.name,
+        "title": sku.title,
+        "price": sku.price,
+        "unit": sku.unit,
+        "image": sku.default_image,
+    }
+
+
+def category_data(category: GoodsCategory) -> Data:
+    return {"id": category.id, "name": category.name, "logo": category.logo,
+            "image": category.image}
+
+
+def _on_sale():
+    return select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True))
+
+
+def list_categories() -> list[Data]:
+    rows = db.session.scalars(select(GoodsCategory).order_by(GoodsCategory.id))
+    return [category_data(c) for c in rows]
+
+
+def build_index_context() -> Data:
+    """Everything the homepage shows but the visitor's own header: four queries in all."""
+    categories = list_categories()
+    banners = db.session.scalars(
+        select(IndexGoodsBanner)
+        .join(IndexGoodsBanner.sku)
+        .where(GoodsSKU.is_on_sale.is_(True))
+        .options(contains_eager(IndexGoodsBanner.sku))
+        .order_by(IndexGoodsBanner.index, IndexGoodsBanner.id)
+    )
+    promotions = db.session.scalars(
+        select(IndexPromotionBanner).order_by(IndexPromotionBanner.index, IndexPromotionBanner.id)
+    )
+    return {
+        "categories": categories,
+        "banners": [{"image": b.image, "sku": sku_card(b.sku)} for b in banners],
+        "promotions": [{"name": p.name, "url": p.url, "image": p.image} for p in promotions],
+        "rows": _category_rows(categories),
+    }
+
+
+def _category_rows(categories: list[Data]) -> list[Data]:
+    """Each category with its first title links and image tiles, from one query."""
+    placements = db.session.scalars(
+        select(IndexCategoryGoodsBanner)
+        .join(IndexCategoryGoodsBanner.sku)
+        .where(GoodsSKU.is_on_sale.is_(True))
+        .options(contains_eager(IndexCategoryGoodsBanner.sku))
+        .order_by(
+            IndexCategoryGoodsBanner.category_id,
+            IndexCategoryGoodsBanner.display_type,
+            IndexCategoryGoodsBanner.index,
+            IndexCategoryGoodsBanner.id,
+        )
+    )
+    rows = {c["id"]: {"category": c, "titles": [], "images": []} for c in categories}
+    for placement in placements:
+        row = rows.get(placement.category_id)
+        if row is None:
+            continue
+        kind = "titles" if placement.display_type == IndexCategoryGoodsBanner.TITLE else "images"
+        if len(row[kind]) < TILES_PER_KIND:
+            row[kind].append(sku_card(placement.sku))
+    return list(rows.values())
+
+
+def get_sku_detail(sku_id: int) -> Data | None:
+    """The detail page's data, or None when the SKU is missing or off sale: five queries."""
+    sku = (
+        db.session.scalars(
+            _on_sale()
+            .where(GoodsSKU.id == sku_id)
+            .options(joinedload(GoodsSKU.goods), joinedload(GoodsSKU.images))
+        )
+        .unique()
+        .first()
+    )
+    if sku is None:
+        return None
+    categories = list_categories()
+    same_goods = db.session.scalars(
+        _on_sale()
+        .where(GoodsSKU.goods_id == sku.goods_id, GoodsSKU.id != sku.id)
+        .order_by(GoodsSKU.price, GoodsSKU.id)
+    )
+    return {
+        "categories": categories,
+        "category": next((c for c in categories if c["id"] == sku.category_id), None),
+        "sku": {
+            **sku_card(sku),
+            "stock": sku.stock,
+            "sales": sku.sales,
+            "images": [image.image for image in sku.images],
+            "goods": {"id": sku.goods.id, "name": sku.goods.name, "detail": sku.goods.detail},
+        },
+        "new_skus": newest_skus(sku.category_id, exclude=sku.id),
+        "same_goods": [sku_card(s) for s in same_goods],
+        "reviews": _reviews(sku.id),
+    }
+
+
+def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
+    query = _on_sale().where(GoodsSKU.category_id == category_id)
+    if exclude is not None:
+        query = query.where(GoodsSKU.id != exclude)
+    rows = db.session.scalars(query.order_by(GoodsSKU.created_at.desc(), GoodsSKU.id.desc())
+                              .limit(NEW_SKUS))
+    return [sku_card(s) for s in rows]
+
+
+def _reviews(sku_id: int) -> list[Data]:
+    rows = db.session.execute(
+        select(OrderGoods.comment, OrderGoods.created_at, User.username)
+        .join(OrderGoods.order)
+        .join(OrderInfo.user)
+        .where(OrderGoods.sku_id == sku_id, OrderGoods.comment != "")
+        .order_by(OrderGoods.created_at.desc(), OrderGoods.id.desc())
+        .limit(current_app.config["REVIEWS_ON_DETAIL"])
+    )
+    return [{"username": r.username, "comment": r.comment, "created_at": r.created_at}
+            for r in rows]
+
+
+def list_skus(category_id: int, sort: str, page: int) -> Data | None:
+    """A category's on-sale SKUs, one page of them: three queries.
+
+    None when the category does not exist or the page is past the end.
+    """
+    categories = list_categories()
+    category = next((c for c in categories if c["id"] == category_id), None)
+    if category is None or page < 1:
+        return None
+    size = current_app.config["LIST_PAGE_SIZE"]
+    # The total rides along on every row (a window count), so a page costs one query.
+    rows = db.session.execute(
+        select(GoodsSKU, func.count().over().label("total"))
+        .where(GoodsSKU.category_id == category_id, GoodsSKU.is_on_sale.is_(True))
+        .order_by(*SORTS[sort])
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    if not rows and page > 1:
+        return None
+    total = rows[0].total if rows else 0
+    return {
+        "categories": categories,
+        "category": category,
+        "sort": sort,
+        "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
+        "new_skus": newest_skus(category_id),
+    }
+
+
+def skus_in_order(sku_ids: Iterable[int]) -> list[Data]:
+    """The on-sale SKUs among ``sku_ids``, in the order given; the rest are skipped."""
+    ids = list(sku_ids)
+    if not ids:
+        return []
+    found = {s.id: s for s in db.session.scalars(_on_sale().where(GoodsSKU.id.in_(ids)))}
+    return [sku_card(found[i]) for i in ids if i in found]

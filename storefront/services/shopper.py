@@ -1,0 +1,92 @@
+"""A shopper's own data in Redis: the cart hash and the browsing history list.
+
+Key formats are the product's (SPEC.md): ``cart_<user_id>`` (field: SKU id, value: count)
+and ``history_<user_id>`` (SKU ids, newest first). Redis being down must never break a page:
+reads degrade to "empty", writes raise ``StoreUnavailable`` for the view to explain.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import current_app
+
+from storefront.extensions import redis_store
+
+log = logging.getLogger(__name__)
+
+
+class StoreUnavailable(Exception):
+    """Redis did not answer; the shopper should try again."""
+
+
+class NotEnoughStock(Exception):
+    def __init__(self, in_cart: int) -> None:
+        super().__init__(in_cart)
+        self.in_cart = in_cart
+
+
+def cart_key(user_id: int) -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}cart_{user_id}"
+
+
+def history_key(user_id: int) -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}history_{user_id}"
+
+
+def cart_count(user_id: int) -> int:
+    """The number of items in the cart: the sum of the hash's counts (0 if Redis is down)."""
+    try:
+        counts = redis_store.client.hvals(cart_key(user_id))
+    except redis.RedisError:
+        log.warning("redis unavailable: cart count shown as 0", exc_info=True)
+        return 0
+    return sum(int(c) for c in counts)
+
+
+def add_to_cart(user_id: int, sku_id: int, count: int, stock: int) -> int:
+    """Add ``count`` of a SKU, never past ``stock`` in all; returns the SKU's new count.
+
+    WATCH/MULTI makes the check and the increment one step, so concurrent adds from the
+    same user can neither lose an increment nor overshoot the stock.
+    """
+    key, field = cart_key(user_id), str(sku_id)
+
+    def check_and_add(pipe: redis.client.Pipeline) -> None:
+        in_cart = int(pipe.hget(key, field) or 0)
+        if in_cart + count > stock:
+            raise NotEnoughStock(in_cart)
+        pipe.multi()
+        pipe.hincrby(key, field, count)
+
+    try:
+        (new_count,) = redis_store.client.transaction(check_and_add, key)
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+    return int(new_count)
+
+
+def record_view(user_id: int, sku_id: int) -> None:
+    """Move the SKU to the front of the history, without duplicates, keeping the newest few.
+
+    One MULTI pipeline: one round trip, and no reader sees the list half-updated.
+    """
+    key = history_key(user_id)
+    try:
+        with redis_store.client.pipeline(transaction=True) as pipe:
+            pipe.lrem(key, 0, sku_id)
+            pipe.lpush(key, sku_id)
+            pipe.ltrim(key, 0, current_app.config["HISTORY_LENGTH"] - 1)
+            pipe.execute()
+    except redis.RedisError:
+        log.warning("redis unavailable: history not recorded", exc_info=True)
+
+
+def history_ids(user_id: int) -> list[int]:
+    try:
+        raw = redis_store.client.lrange(history_key(user_id), 0, -1)
+    except redis.RedisError:
+        log.warning("redis unavailable: history shown empty", exc_info=True)
+        return []
+    return [int(v) for v in raw if str(v).isdigit()]

@@ -1,0 +1,91 @@
+/* Storefront: the homepage carousel and the detail page's picture switcher.
+   Loaded with `defer` from base.html; no inline scripts (a strict CSP is coming). */
+(function () {
+  "use strict";
+
+  function initCarousel(root) {
+    var slides = root.querySelectorAll(".slide");
+    var dots = root.querySelectorAll(".carousel-dot");
+    if (slides.length < 2) return;
+    var interval = parseInt(root.getAttribute("data-interval"), 10) || 4000;
+    var current = 0;
+    var timer = null;
+    var hovered = false;
+    var focused = false;
+
+    for (var i = 0; i < slides.length; i++) {
+      if (slides[i].classList.contains("is-active")) current = i;
+    }
+
+    function show(index) {
+      current = (index + slides.length) % slides.length;
+      for (var i = 0; i < slides.length; i++) {
+        var active = i === current;
+        slides[i].classList.toggle("is-active", active);
+        slides[i].setAttribute("aria-hidden", active ? "false" : "true");
+        slides[i].tabIndex = active ? 0 : -1;
+      }
+      for (var j = 0; j < dots.length; j++) {
+        dots[j].classList.toggle("is-active", j === current);
+        if (j === current) dots[j].setAttribute("aria-current", "true");
+        else dots[j].removeAttribute("aria-current");
+      }
+    }
+
+    function stop() {
+      if (timer !== null) { clearInterval(timer); timer = null; }
+    }
+
+    function start() {
+      stop();
+      if (hovered || focused || document.hidden) return;
+      timer = setInterval(function () { show(current + 1); }, interval);
+    }
+
+    function go(index) { show(index); start(); }
+
+    var prev = root.querySelector("[data-carousel-prev]");
+    var next = root.querySelector("[data-carousel-next]");
+    if (prev) prev.addEventListener("click", function () { go(current - 1); });
+    if (next) next.addEventListener("click", function () { go(current + 1); });
+    Array.prototype.forEach.call(dots, function (dot) {
+      dot.addEventListener("click", function () {
+        go(parseInt(dot.getAttribute("data-slide"), 10) || 0);
+      });
+    });
+
+    root.addEventListener("mouseenter", function () { hovered = true; stop(); });
+    root.addEventListener("mouseleave", function () { hovered = false; start(); });
+    root.addEventListener("focusin", function () { focused = true; stop(); });
+    root.addEventListener("focusout", function (event) {
+      if (!root.contains(event.relatedTarget)) { focused = false; start(); }
+    });
+    root.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft") go(current - 1);
+      else if (event.key === "ArrowRight") go(current + 1);
+    });
+    document.addEventListener("visibilitychange", start);
+
+    root.classList.add("is-ready");
+    show(current);
+    start();
+  }
+
+  function initGallery(root) {
+    var main = root.querySelector("[data-gallery-main]");
+    var thumbs = root.querySelectorAll("[data-gallery-thumb]");
+    if (!main) return;
+    Array.prototype.forEach.call(thumbs, function (thumb) {
+      thumb.addEventListener("click", function (event) {
+        event.preventDefault();
+        main.src = thumb.getAttribute("href");
+        for (var i = 0; i < thumbs.length; i++) {
+          thumbs[i].classList.toggle("is-active", thumbs[i] === thumb);
+        }
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-carousel]").forEach(initCarousel);
+  document.querySelectorAll("[data-gallery]").forEach(initGallery);
+})();

@@ -1,0 +1,82 @@
+"""App-wide web pieces: template helpers, the header's cart count, error pages, media, probes."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import redis
+from flask import Flask, Response, current_app, render_template, send_from_directory, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from storefront.extensions import db, redis_store
+from storefront.services.shopper import cart_count
+
+log = logging.getLogger(__name__)
+
+
+def media_url(path: str | None) -> str:
+    """The URL of an uploaded or generated image, or the placeholder when there is none."""
+    if not path:
+        return url_for("static", filename="img/placeholder.svg")
+    return url_for("media", filename=path)
+
+
+def format_price(value: Decimal | float | int | None) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(media_url)
+    app.add_template_filter(format_price, "price")
+
+    @app.context_processor
+    def header() -> dict:
+        # Per visitor: never part of a cached or static page's data.
+        count = cart_count(current_user.id) if current_user.is_authenticated else 0
+        return {"cart_count": count}
+
+    @app.get("/media/<path:filename>", endpoint="media")
+    def media(filename: str) -> Response:
+        return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
+
+    @app.get("/livez")
+    def livez() -> tuple[dict, int]:
+        return {"status": "ok"}, 200
+
+    @app.get("/readyz")
+    def readyz() -> tuple[dict, int]:
+        failing = [name for name, check in (("database", _db_ok), ("redis", _redis_ok))
+                   if not check()]
+        if failing:
+            return {"status": "unavailable", "failing": failing}, 503
+        return {"status": "ok"}, 200
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        template = "errors/404.html" if exc.code == 404 else "errors/error.html"
+        return render_template(template, error=exc), exc.code or 500
+
+    @app.errorhandler(500)
+    def server_error(exc: Exception) -> tuple[str, int]:
+        return render_template("errors/500.html"), 500
+
+
+def _db_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        log.warning("readiness: database unavailable", exc_info=True)
+        db.session.rollback()
+        return False
+
+
+def _redis_ok() -> bool:
+    try:
+        return bool(redis_store.client.ping())
+    except redis.RedisError:
+        log.warning("readiness: redis unavailable", exc_info=True)
+        return False

@@ -1,0 +1,72 @@
+"""Configuration sources, probes and error pages."""
+
+from storefront import create_app
+from storefront.config import DEV_SECRET_KEY
+
+
+def test_mapping_overrides_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///from-env.sqlite")
+    monkeypatch.setenv("MEDIA_ROOT", "/from/env")
+    monkeypatch.setenv("FLASK_LIST_PAGE_SIZE", "7")
+    app = create_app({"MEDIA_ROOT": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///from-env.sqlite"
+    assert app.config["MEDIA_ROOT"] == str(tmp_path)
+    assert app.config["LIST_PAGE_SIZE"] == 7
+
+
+def test_embedded_defaults_need_no_services(monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MEDIA_ROOT", "STATIC_PAGES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["CACHE_TYPE"] == "SimpleCache"
+    assert app.config["CELERY"]["task_always_eager"] is True
+    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
+
+
+def test_real_services_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://shop@db.internal/shop")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "mysql+pymysql://shop@db.internal/shop"
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["CELERY"]["broker_url"] == "redis://cache.internal:6379/2"
+    assert app.config["CELERY"]["task_always_eager"] is False
+
+
+def test_two_apps_side_by_side(app_config):
+    first, second = create_app(app_config), create_app(app_config)
+    assert first.test_client().get("/livez").status_code == 200
+    assert second.test_client().get("/livez").status_code == 200
+
+
+def test_probes(client):
+    assert client.get("/livez").json == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_names_the_failing_database(app_config, tmp_path):
+    app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/missing/dir/db.sqlite"
+    response = create_app(app_config).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["failing"] == ["database"]
+
+
+def test_unknown_url_is_the_shops_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Storefront" in response.get_data(as_text=True)
+
+
+def test_server_error_page_has_no_traceback(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "secret internals" not in page and "Traceback" not in page
+    assert "Storefront" in page

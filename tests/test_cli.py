@@ -1,0 +1,72 @@
+"""The developer's commands: seed-demo and create-admin."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from storefront.extensions import db
+from storefront.models import (
+    GoodsCategory,
+    GoodsSKU,
+    IndexCategoryGoodsBanner,
+    IndexGoodsBanner,
+    IndexPromotionBanner,
+    OrderGoods,
+    User,
+)
+from storefront.services import accounts
+
+MODELS = (GoodsCategory, GoodsSKU, IndexGoodsBanner, IndexPromotionBanner,
+          IndexCategoryGoodsBanner, OrderGoods, User)
+
+
+def counts():
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_seed_demo_builds_a_shop_and_is_idempotent(runner, app, client):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    first = counts()
+    assert first["GoodsCategory"] >= 6 and first["IndexGoodsBanner"] >= 3
+    assert first["IndexPromotionBanner"] >= 2 and first["OrderGoods"] >= 1
+    images = sorted(p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file())
+    assert images, "the seeder wrote no images"
+    mtimes = [p.stat().st_mtime_ns for p in images]
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert counts() == first
+    assert [p.stat().st_mtime_ns for p in images] == mtimes
+
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('href="/goods/') >= 6
+    sku = db.session.scalar(select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True)))
+    assert client.get(f"/goods/{sku.id}").status_code == 200
+    assert client.get(f"/media/{sku.default_image}").status_code == 200
+
+
+def test_seed_demo_big_catalogue(runner, app):
+    result = runner.invoke(args=["seed-demo", "--categories", "8", "--skus-per-category", "5"])
+    assert result.exit_code == 0, result.output
+    assert counts()["GoodsCategory"] == 8 and counts()["GoodsSKU"] == 40
+    again = runner.invoke(args=["seed-demo", "--categories", "8", "--skus-per-category", "5"])
+    assert again.exit_code == 0 and counts()["GoodsSKU"] == 40
+
+
+def test_create_admin_makes_a_staff_account(runner, app):
+    result = runner.invoke(args=["create-admin", "--username", "boss", "--email",
+                                 "boss@example.com", "--password", "long-enough-pw"])
+    assert result.exit_code == 0, result.output
+    boss = db.session.scalar(select(User).filter_by(username="boss"))
+    assert boss.is_staff and accounts.authenticate("boss", "long-enough-pw") is not None
+
+
+def test_create_admin_refuses_duplicates_and_short_passwords(runner, app, staff):
+    taken = runner.invoke(args=["create-admin", "--username", "sam", "--email",
+                                "x@example.com", "--password", "long-enough-pw"])
+    assert taken.exit_code != 0 and "already registered" in taken.output
+    short = runner.invoke(args=["create-admin", "--username", "kim", "--email",
+                                "kim@example.com", "--password", "short"])
+    assert short.exit_code != 0
+    assert counts()["User"] == 1

@@ -1,0 +1,81 @@
+"""The category list: on-sale SKUs, three sort orders, pages."""
+
+import re
+
+import pytest
+
+from storefront.extensions import db
+from storefront.models import GoodsCategory, GoodsSKU
+from tests.factories import sku
+from tests.helpers import order_of, text
+
+
+@pytest.fixture
+def veg(app):
+    """23 on-sale vegetables priced 1.00..23.00, most sold first by id, and one off sale."""
+    from storefront.models import Goods
+
+    category = GoodsCategory(name="Vegetables", logo="veg")
+    spu = Goods(name="Veg", detail="")
+    for n in range(1, 24):
+        sku(category, spu, f"Veg {n:02}", f"{n}.00", sales=(n * 7) % 23)
+    sku(category, spu, "Veg hidden", "0.50", is_on_sale=False)
+    db.session.commit()
+    return category.id
+
+
+def names_on(client, url):
+    """The vegetables on the page at ``url``, in the order shown."""
+    page = text(client.get(url))
+    return re.findall(r"class=\"tile-name\">(Veg \d\d)<", page), page
+
+
+def test_default_sort_is_newest_first_and_paginated(client, veg):
+    shown, page = names_on(client, f"/list/{veg}")
+    assert shown == [f"Veg {n:02}" for n in range(23, 11, -1)]  # 12 per page
+    assert "Veg hidden" not in page
+    shown, _ = names_on(client, f"/list/{veg}?page=2")
+    assert shown == [f"Veg {n:02}" for n in range(11, 0, -1)]
+
+
+def test_price_sort_is_cheapest_first(client, veg):
+    shown, page = names_on(client, f"/list/{veg}?sort=price")
+    assert shown[:3] == ["Veg 01", "Veg 02", "Veg 03"]
+    order_of(page, "Veg 01<", "Veg 02<", "Veg 03<")
+    assert "Veg hidden" not in page  # cheaper, but off sale
+
+
+def test_hot_sort_is_best_selling_first(client, veg):
+    _, page = names_on(client, f"/list/{veg}?sort=hot")
+    sales = {n: (n * 7) % 23 for n in range(1, 24)}
+    best = sorted(sales, key=lambda n: (-sales[n], -n))[:3]
+    first, second, third = order_of(page, *(f"Veg {n:02}<" for n in best))
+    assert first < second < third
+
+
+def test_pagination_links_keep_the_sort(client, veg):
+    page = text(client.get(f"/list/{veg}?sort=price"))
+    assert f"/list/{veg}?sort=price&amp;page=2" in page
+
+
+def test_unknown_sort_falls_back_to_default(client, veg):
+    assert client.get(f"/list/{veg}?sort=evil").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["page=3", "page=0", "page=abc", "page=-1", "page=99999999999"])
+def test_bad_or_past_the_end_pages_are_404(client, veg, query):
+    assert client.get(f"/list/{veg}?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("category_id", ["999", "abc", "0", "-3"])
+def test_unknown_category_is_404(client, veg, category_id):
+    assert client.get(f"/list/{category_id}").status_code == 404
+
+
+def test_empty_category_says_so(client, veg):
+    for item in db.session.query(GoodsSKU).filter_by(category_id=veg):
+        item.is_on_sale = False
+    db.session.commit()
+    response = client.get(f"/list/{veg}")
+    assert response.status_code == 200
+    assert "Nothing on sale" in text(response)

@@ -1,0 +1,40 @@
+"""SQL per page is fixed: it does not grow with the catalogue (no N+1).
+
+Counts are for an anonymous visitor; a signed-in one adds exactly one query, loading their
+own row.
+"""
+
+import pytest
+
+from tests.conftest import count_queries, sign_in
+from tests.factories import many_categories
+
+HOMEPAGE, DETAIL, LIST = 4, 5, 3
+
+
+def queries_for(client, path):
+    with count_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("categories", [6, 60])
+def test_homepage_queries_do_not_grow_with_categories(client, categories):
+    many_categories(categories)
+    assert queries_for(client, "/") == HOMEPAGE
+
+
+@pytest.mark.parametrize("categories", [6, 60])
+def test_detail_and_list_queries_are_fixed(client, categories):
+    first = many_categories(categories, skus_per_category=4, reviews=3)
+    assert queries_for(client, f"/goods/{first[0]}") == DETAIL
+    assert queries_for(client, "/list/1?sort=price") == LIST
+
+
+def test_signed_in_visitor_adds_only_their_own_row(client, user):
+    ids = many_categories(6)
+    sign_in(client)
+    assert queries_for(client, "/") == HOMEPAGE + 1
+    assert queries_for(client, f"/goods/{ids[0]}") == DETAIL + 1
+    assert queries_for(client, "/list/1") == LIST + 1

@@ -1,0 +1,126 @@
+"""Register, sign in (staying on site), sign out, and the profile's history."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from storefront.extensions import db
+from storefront.models import GoodsSKU, User
+from storefront.services import shopper
+from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.helpers import order_of, text
+
+
+def register(client, **overrides):
+    form = {"username": "carol", "email": "carol@example.com", "password": "s3cret-pass",
+            "confirm": "s3cret-pass"}
+    form.update(overrides)
+    form["csrf_token"] = csrf_token(client, "/users/register")
+    return client.post("/users/register", data=form)
+
+
+def test_register_signs_the_new_user_in(client, app):
+    response = register(client)
+    assert response.status_code == 302
+    assert "Welcome" in text(client.get("/")) and "carol" in text(client.get("/"))
+    stored = db.session.scalar(db.select(User).filter_by(username="carol"))
+    assert stored.password_hash.startswith("$argon2id$")
+    assert "s3cret-pass" not in stored.password_hash
+
+
+@pytest.mark.parametrize("bad", [
+    {"username": "a"}, {"email": "not-an-email"}, {"password": "short", "confirm": "short"},
+    {"confirm": "something else"}, {"username": "bad name!"},
+])
+def test_register_rejects_bad_input_and_creates_nobody(client, app, bad):
+    response = register(client, **bad)
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_register_rejects_a_taken_name_or_email(client, user):
+    assert register(client, username="alice").status_code == 400
+    assert register(client, email="ALICE@example.com").status_code == 400
+    assert "already registered" in text(register(client, username="Alice"))
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_register_without_csrf_changes_nothing(client, app):
+    response = client.post("/users/register", data={
+        "username": "mallory", "email": "m@example.com", "password": "s3cret-pass",
+        "confirm": "s3cret-pass"})
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_login_with_wrong_password_is_refused(client, user):
+    response = sign_in(client, password="wrong password")
+    assert response.status_code == 400
+    assert "Wrong username or password" in text(response)
+    assert "Welcome" not in text(client.get("/"))
+
+
+def test_login_follows_a_local_next(client, user, shop):
+    token = csrf_token(client)
+    response = client.post(f"/users/login?next=/goods/{shop.apples}",
+                           data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/goods/{shop.apples}"
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
+    "/%2F%2Fevil.example", "\\\\evil.example", "http:/evil.example", "/\tevil",
+])
+def test_login_never_leaves_the_site(client, user, target):
+    token = csrf_token(client)
+    response = client.post("/users/login", query_string={"next": target},
+                           data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert not location.scheme and not location.netloc
+    assert location.path.startswith("/") and not location.path.startswith(("//", "/\\"))
+
+
+def test_login_renews_the_session(client, user):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    sign_in(client)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session.get("_user_id") == str(user.id)
+
+
+def test_logout_is_a_post_with_csrf(signed_in):
+    assert signed_in.get("/users/logout").status_code == 405
+    assert signed_in.post("/users/logout").status_code == 400  # no token
+    assert "Welcome" in text(signed_in.get("/"))
+    response = signed_in.post("/users/logout", data={"csrf_token": csrf_token(signed_in, "/")})
+    assert response.status_code == 302
+    assert "Welcome" not in text(signed_in.get("/"))
+
+
+def test_profile_needs_sign_in(client, app):
+    response = client.get("/users/profile")
+    assert response.status_code == 302
+    assert "/users/login?next=" in response.headers["Location"]
+
+
+def test_profile_lists_history_newest_first(signed_in, shop):
+    for sku_id in (shop.prawns, shop.apples, shop.apples_big):
+        signed_in.get(f"/goods/{sku_id}")
+    page = text(signed_in.get("/users/profile"))
+    assert "alice" in page and "alice@example.com" in page
+    a, b, c = order_of(page, "Fuji apples 2kg", "Fuji apples 500g", "Tiger prawns")
+    assert a < b < c
+
+
+def test_profile_skips_history_skus_taken_off_sale_or_deleted(signed_in, user, shop):
+    for sku_id in (shop.prawns, shop.apples):
+        signed_in.get(f"/goods/{sku_id}")
+    shopper.record_view(user.id, 987654)  # a SKU since deleted
+    db.session.get(GoodsSKU, shop.prawns).is_on_sale = False
+    db.session.commit()
+    response = signed_in.get("/users/profile")
+    assert response.status_code == 200
+    assert "Tiger prawns" not in text(response) and "Fuji apples 500g" in text(response)
