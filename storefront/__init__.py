@@ -16,7 +16,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     load_config(app, config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from storefront import models  # noqa: F401  (tables must be known to db and migrate)
+    # imported for their side effects: the tables for db and migrate, the commit listeners
+    from storefront import freshness, models  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
 
     db.init_app(app)

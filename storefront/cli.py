@@ -1,17 +1,20 @@
-"""The `flask` commands of SPEC.md: seed-demo, create-admin (render-index arrives with the
-static homepage)."""
+"""The `flask` commands of SPEC.md: seed-demo, create-admin, render-index."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
+from storefront import freshness
+from storefront.extensions import db
 from storefront.services import accounts
+from storefront.services.static_pages import write_index_html
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(render_index_command)
 
 
 @click.command("seed-demo")
@@ -23,6 +26,8 @@ def seed_demo_command(n_categories: int | None, skus_per_category: int | None) -
     """Fill the catalogue with demo data and images. Running it again changes nothing."""
     from storefront import demo
 
+    # bulk inserts name no single object: after the seed's commit, every page is stale
+    freshness.record_everything(db.session)
     created = demo.seed(n_categories, skus_per_category)
     click.echo(f"Demo catalogue ready ({created}).")
 
@@ -40,3 +45,9 @@ def create_admin_command(username: str, email: str, password: str) -> None:
     except accounts.AccountTaken as exc:
         raise click.ClickException(f"{username!r} or {email!r} is already registered") from exc
     click.echo(f"Staff account {username!r} created.")
+
+
+@click.command("render-index")
+def render_index_command() -> None:
+    """Write the static homepage now, without a worker."""
+    click.echo(f"Static homepage written to {write_index_html()}")

@@ -78,6 +78,9 @@ def _derive(app: Flask) -> None:
         if redis_url:
             cfg["CACHE_TYPE"] = "RedisCache"
             cfg["CACHE_REDIS_URL"] = redis_url
+            # a dead Redis must cost a page a moment, not hang it
+            cfg.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5,
+                                             "socket_timeout": 0.5})
         else:
             cfg["CACHE_TYPE"] = "SimpleCache"
     if cfg["CELERY_TASK_ALWAYS_EAGER"] is None:

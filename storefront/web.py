@@ -35,8 +35,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def header() -> dict:
         # Per visitor: never part of a cached or static page's data.
-        count = cart_count(current_user.id) if current_user.is_authenticated else 0
-        return {"cart_count": count}
+        try:
+            signed_in = current_user.is_authenticated
+        except Exception:  # the user's row could not be read: the error page must still render
+            log.warning("header: could not load the signed-in user", exc_info=True)
+            signed_in = False
+        return {"cart_count": cart_count(current_user.id) if signed_in else 0}
 
     @app.get("/media/<path:filename>", endpoint="media")
     def media(filename: str) -> Response:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from storefront import freshness
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from tests.helpers import text
@@ -53,7 +54,9 @@ def test_off_sale_sku_is_404(client, shop):
 
 def test_taking_a_sku_off_sale_removes_its_page(client, shop):
     assert client.get(f"/goods/{shop.prawns}").status_code == 200
-    db.session.get(GoodsSKU, shop.prawns).is_on_sale = False
+    prawns = db.session.get(GoodsSKU, shop.prawns)
+    prawns.is_on_sale = False
+    freshness.record_edit(db.session, prawns)
     db.session.commit()
     assert client.get(f"/goods/{shop.prawns}").status_code == 404
 

@@ -109,7 +109,8 @@ def _category_rows(categories: list[Data]) -> list[Data]:
 
 
 def get_sku_detail(sku_id: int) -> Data | None:
-    """The detail page's data, or None when the SKU is missing or off sale: five queries."""
+    """What the detail page shows of one SKU (the category nav aside), or None when the SKU
+    is missing or off sale: four queries."""
     sku = (
         db.session.scalars(
             _on_sale()
@@ -121,15 +122,13 @@ def get_sku_detail(sku_id: int) -> Data | None:
     )
     if sku is None:
         return None
-    categories = list_categories()
     same_goods = db.session.scalars(
         _on_sale()
         .where(GoodsSKU.goods_id == sku.goods_id, GoodsSKU.id != sku.id)
         .order_by(GoodsSKU.price, GoodsSKU.id)
     )
     return {
-        "categories": categories,
-        "category": next((c for c in categories if c["id"] == sku.category_id), None),
+        "category_id": sku.category_id,
         "sku": {
             **sku_card(sku),
             "stock": sku.stock,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from storefront import page_cache
 from storefront.blueprints.cart.forms import AddToCartForm
 from storefront.services import catalog, shopper
 
@@ -23,12 +24,12 @@ def parse_id(raw: str) -> int:
 @bp.get("/")
 @bp.get("/index", endpoint="index_alias")
 def index() -> str:
-    return render_template("goods/index.html", **catalog.build_index_context())
+    return render_template("goods/index.html", **page_cache.index_context())
 
 
 @bp.get("/goods/<sku_id>")
 def detail(sku_id: str) -> str:
-    data = catalog.get_sku_detail(parse_id(sku_id))
+    data = page_cache.sku_detail(parse_id(sku_id))
     if data is None:
         abort(404)
     if current_user.is_authenticated:
