@@ -28,10 +28,12 @@ class Defaults:
     CACHE_KEY_PREFIX = "storefront:"
     CACHE_DEFAULT_TIMEOUT = 3600
     CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
+    CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
     LIST_PAGE_SIZE = 12
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -90,6 +92,7 @@ def _derive(app: Flask) -> None:
         {
             "broker_url": redis_url or "memory://",
             "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
+            "task_default_queue": cfg["CELERY_QUEUE"],
             "task_eager_propagates": True,
             "task_ignore_result": True,
             "task_acks_late": True,

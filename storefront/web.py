@@ -6,7 +6,16 @@ import logging
 from decimal import Decimal
 
 import redis
-from flask import Flask, Response, current_app, render_template, send_from_directory, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -41,6 +50,20 @@ def init_app(app: Flask) -> None:
             log.warning("header: could not load the signed-in user", exc_info=True)
             signed_in = False
         return {"cart_count": cart_count(current_user.id) if signed_in else 0}
+
+    @app.after_request
+    def signed_in_marker(response: Response) -> Response:
+        """Keep a cookie that says "signed in" in step with the session, so nginx can send
+        anonymous visitors the static homepage and everyone else to the app. It is a hint
+        for routing only: the app never trusts it."""
+        name = current_app.config["SIGNED_IN_COOKIE"]
+        signed_in = "_user_id" in session
+        if signed_in and request.cookies.get(name) != "1":
+            response.set_cookie(name, "1", httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+        elif not signed_in and name in request.cookies:
+            response.delete_cookie(name, httponly=True, samesite="Lax")
+        return response
 
     @app.get("/media/<path:filename>", endpoint="media")
     def media(filename: str) -> Response:

@@ -124,3 +124,18 @@ def test_profile_skips_history_skus_taken_off_sale_or_deleted(signed_in, user, s
     response = signed_in.get("/users/profile")
     assert response.status_code == 200
     assert "Tiger prawns" not in text(response) and "Fuji apples 500g" in text(response)
+
+
+def test_signed_in_marker_cookie_follows_login_and_logout(client, user):
+    """nginx routes on this cookie: static homepage without it, the app with it."""
+    sign_in(client)
+    assert client.get_cookie("sf_signed_in").value == "1"
+    client.post("/users/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert client.get_cookie("sf_signed_in") is None
+
+
+def test_marker_without_a_session_is_cleared(client, app):
+    client.set_cookie("sf_signed_in", "1")
+    page = text(client.get("/"))
+    assert "Login" in page  # the app trusts the session, not the marker
+    assert client.get_cookie("sf_signed_in") is None

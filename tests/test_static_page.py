@@ -1,0 +1,61 @@
+"""The static homepage: the anonymous homepage, written whole, fresh after staff edits."""
+
+from __future__ import annotations
+
+import gzip
+import stat
+from decimal import Decimal
+from pathlib import Path
+
+from storefront import freshness
+from storefront.extensions import db
+from storefront.models import GoodsSKU
+from tests.conftest import sign_in
+from tests.helpers import text
+
+
+def static_index(app) -> Path:
+    return Path(app.config["STATIC_PAGES_DIR"]) / "index.html"
+
+
+def test_render_index_writes_the_anonymous_homepage(runner, app, client, shop, user):
+    sign_in(client)
+    client.get("/")  # a signed-in visit warms the cache first: none of it may leak
+    result = runner.invoke(args=["render-index"])
+    assert result.exit_code == 0, result.output
+
+    page = static_index(app).read_text()
+    assert "Fuji apples 500g" in page and "9.90" in page and "Seafood week" in page
+    assert "Login" in page and "Register" in page
+    assert "alice" not in page and "Welcome" not in page and "csrf" not in page.lower()
+    assert stat.S_IMODE(static_index(app).stat().st_mode) == 0o644
+    twin = static_index(app).with_name("index.html.gz")
+    assert gzip.decompress(twin.read_bytes()).decode() == page
+    assert not [p for p in static_index(app).parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_static_page_matches_the_live_anonymous_page(runner, app, client, shop):
+    runner.invoke(args=["render-index"])
+    live = text(client.get("/"))
+    static = static_index(app).read_text()
+    for sku in ("Fuji apples 500g", "Fuji apples 2kg", "Tiger prawns"):
+        assert (sku in live) == (sku in static) is True
+    assert "Fuji apples crate" not in static
+
+
+def test_a_staff_edit_re_renders_the_static_page_after_the_commit(app, shop):
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.price = Decimal("7.25")
+    freshness.record_edit(db.session, sku)
+    assert not static_index(app).exists()  # recorded, not yet acted on
+    db.session.commit()
+    assert "7.25" in static_index(app).read_text()
+
+
+def test_an_edit_rolled_back_renders_nothing(app, shop):
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.price = Decimal("7.25")
+    freshness.record_edit(db.session, sku)
+    db.session.rollback()
+    db.session.commit()
+    assert not static_index(app).exists()
