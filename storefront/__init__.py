@@ -6,7 +6,9 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from storefront import logs
 from storefront.config import load_config
 
 
@@ -14,24 +16,31 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build an app; keys in ``config`` override every other source of settings."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    if not app.testing:  # pytest keeps its own log capture
+        logs.configure(app.config["LOG_LEVEL"])
     os.makedirs(app.instance_path, exist_ok=True)
 
     # imported for their side effects: the tables for db and migrate, the commit listeners
     from storefront import freshness, models  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
+    from storefront.services import throttle
 
     db.init_app(app)
     migrate.init_app(app, db)
     cache.init_app(app)
     csrf.init_app(app)
     redis_store.init_app(app)
+    throttle.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_login(app)
 
     from storefront.celery_app import celery_init_app
 
     celery_init_app(app)
 
-    from storefront import cli, web
+    from storefront import admin, cli, web
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.users.views import bp as users_bp
@@ -40,6 +49,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(cart_bp, url_prefix="/cart")
     web.init_app(app)
+    logs.init_request_log(app)
+    admin.init_admin(app)
     cli.init_app(app)
     return app
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from celery import Celery, Task
+import logging
+
+from celery import Celery, Task, signals
 from flask import Flask
+
+task_log = logging.getLogger("storefront.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -17,3 +21,20 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+# Task lifecycle lines, in the same logfmt as the request log.
+@signals.task_prerun.connect
+def _task_started(task_id: str, task: Task, **_: object) -> None:
+    task_log.info("task=%s id=%s event=start", task.name, task_id)
+
+
+@signals.task_postrun.connect
+def _task_finished(task_id: str, task: Task, state: str | None = None, **_: object) -> None:
+    task_log.info("task=%s id=%s event=finish state=%s", task.name, task_id, state)
+
+
+@signals.task_retry.connect
+def _task_retry(request: object, reason: object, **_: object) -> None:
+    task_log.warning("task=%s id=%s event=retry reason=%r",
+                     getattr(request, "task", "?"), getattr(request, "id", "?"), str(reason))

@@ -29,6 +29,7 @@ class Defaults:
     CACHE_DEFAULT_TIMEOUT = 3600
     CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
     CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
+    LOG_LEVEL = "INFO"
     LIST_PAGE_SIZE = 12
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
@@ -39,6 +40,10 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Sign-in throttling (services/throttle.py): failed attempts only.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
+    TRUSTED_PROXIES = 0  # 1 behind nginx: client address and scheme from X-Forwarded-*
 
 
 # Plain environment variable names that ops scripts set (SPEC.md, "Ops and developers").
@@ -63,9 +68,20 @@ def load_config(app: Flask, overrides: Mapping | None) -> None:
     _derive(app)
 
 
+class ConfigError(RuntimeError):
+    """A setting that the shop cannot run without is missing or wrong."""
+
+
 def _derive(app: Flask) -> None:
     """Settings that follow from others once every source has spoken."""
     cfg = app.config
+    on_services = bool(cfg["SQLALCHEMY_DATABASE_URI"] or cfg["REDIS_URL"])
+    if on_services and cfg["SECRET_KEY"] == DEV_SECRET_KEY and not cfg["TESTING"]:
+        raise ConfigError(
+            "SECRET_KEY is not set. Outside the embedded defaults it signs every session and "
+            "CSRF token, so set it, e.g.: export SECRET_KEY=$(python -c "
+            "'import secrets; print(secrets.token_hex(32))')"
+        )
     if not cfg["SQLALCHEMY_DATABASE_URI"]:
         cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
             app.instance_path, "storefront.sqlite"
@@ -99,5 +115,10 @@ def _derive(app: Flask) -> None:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
+            "worker_hijack_root_logger": False,  # keep storefront.logs' format
+            # a save must not hang on a dead broker: give up publishing quickly
+            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
+                                          "interval_step": 0.2, "interval_max": 0.5},
+            "broker_connection_timeout": 2,
         },
     )

@@ -82,9 +82,10 @@ def services_config() -> Iterator[dict]:
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         conn.close()
-        keys = list(client.scan_iter(match=prefix + "*", count=500))
-        if keys:
-            client.delete(*keys)
+        for pattern in (prefix + "*", f"LIMITS:LIMITER/{prefix}*"):  # limits adds its own prefix
+            keys = list(client.scan_iter(match=pattern, count=500))
+            if keys:
+                client.delete(*keys)
         client.close()
 
 

@@ -1,10 +1,15 @@
 """Configuration sources, probes and error pages."""
 
+import logging
+
+import pytest
+
 from storefront import create_app
-from storefront.config import DEV_SECRET_KEY
+from storefront.config import DEV_SECRET_KEY, ConfigError
 
 
 def test_mapping_overrides_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///from-env.sqlite")
     monkeypatch.setenv("MEDIA_ROOT", "/from/env")
     monkeypatch.setenv("FLASK_LIST_PAGE_SIZE", "7")
@@ -25,6 +30,7 @@ def test_embedded_defaults_need_no_services(monkeypatch):
 
 
 def test_real_services_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
     monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://shop@db.internal/shop")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
     app = create_app()
@@ -70,3 +76,37 @@ def test_server_error_page_has_no_traceback(app):
     page = response.get_data(as_text=True)
     assert "secret internals" not in page and "Traceback" not in page
     assert "Storefront" in page
+
+
+def test_secret_key_is_required_outside_the_embedded_defaults(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://shop@db.internal/shop")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_one_log_line_per_request_with_status_and_time(client, caplog):
+    with caplog.at_level(logging.INFO, logger="storefront.request"):
+        client.get("/goods/abc")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "storefront.request"]
+    assert 'method=GET path="/goods/abc" status=404 duration_ms=' in line
+
+
+def test_pages_carry_security_headers_and_a_csp_without_inline_script(client, shop):
+    for path in ("/", f"/goods/{shop.apples}", "/users/login", "/no/such/page"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        page = response.get_data(as_text=True)
+        assert "<script>" not in page and " onclick=" not in page and " style=" not in page
+
+
+def test_session_cookie_is_httponly_and_lax(client, user):
+    from tests.conftest import sign_in
+
+    sign_in(client)
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"

@@ -139,3 +139,30 @@ def test_marker_without_a_session_is_cleared(client, app):
     page = text(client.get("/"))
     assert "Login" in page  # the app trusts the session, not the marker
     assert client.get_cookie("sf_signed_in") is None
+
+
+def test_sign_in_is_throttled_per_account(client, user):
+    for _ in range(5):
+        assert sign_in(client, password="wrong guess").status_code == 400
+    response = sign_in(client)  # even the right password waits now
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in text(response)
+    assert "Welcome" not in text(client.get("/"))
+
+
+def test_throttling_counts_failures_only_and_per_account(client, app, user):
+    for _ in range(4):
+        sign_in(client, password="wrong guess")
+    assert sign_in(client).status_code == 302  # 4 failures, then the owner gets in
+    other = app.test_client()
+    for _ in range(5):
+        sign_in(other, username="nobody", password="x")
+    assert sign_in(other, username="nobody", password="x").status_code == 429
+    assert sign_in(other).status_code == 302  # alice's account is not locked by it
+
+
+def test_sign_in_is_throttled_per_address(client, app, user):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    for name in ("a", "b", "c"):
+        sign_in(client, username=name, password="x")
+    assert sign_in(client).status_code == 429

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from storefront.blueprints.users.forms import LoginForm, RegisterForm
-from storefront.services import accounts, catalog, shopper
+from storefront.services import accounts, catalog, shopper, throttle
 
 bp = Blueprint("users", __name__)
 
@@ -47,6 +55,9 @@ def register() -> Response | str | tuple[str, int]:
     return render_template("users/register.html", form=form), status
 
 
+TOO_MANY = "Too many sign-in attempts. Please wait a few minutes and try again."
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     next_url = safe_next(request.args.get("next"))
@@ -54,10 +65,15 @@ def login() -> Response | str | tuple[str, int]:
         return redirect(next_url or url_for("goods.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        username, address = form.username.data, request.remote_addr
+        if throttle.blocked(username, address):
+            return render_template("users/login.html", form=form, next_url=next_url,
+                                   throttled=TOO_MANY), 429
+        user = accounts.authenticate(username, form.password.data)
         if user is not None:
             _sign_in(user)
             return redirect(next_url or url_for("goods.index"))
+        throttle.failed(username, address)
         form.password.errors.append("Wrong username or password.")
     status = 400 if form.is_submitted() else 200
     return render_template("users/login.html", form=form, next_url=next_url), status

@@ -1,0 +1,51 @@
+"""Logging: one logfmt line per event, on stderr, for gunicorn, the worker and the CLI alike.
+
+A line per request (method, path, status, duration) comes from ``init_request_log``; Celery
+task start, finish and retry lines from the signal handlers in ``celery_app``.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import time
+
+from flask import Flask, Response, g, request
+
+request_log = logging.getLogger("storefront.request")
+
+
+def configure(level: str = "INFO") -> None:
+    logging.config.dictConfig({
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "logfmt": {
+                "format": "ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+                "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            },
+        },
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "logfmt",
+                       "stream": "ext://sys.stderr"},
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+        "loggers": {
+            # gunicorn's own access log would repeat our request line
+            "gunicorn.access": {"level": "WARNING"},
+        },
+    })
+
+
+def init_request_log(app: Flask) -> None:
+    @app.before_request
+    def start_clock() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        started = g.pop("request_started", None)
+        duration = (time.perf_counter() - started) * 1000 if started else 0.0
+        request_log.info('method=%s path="%s" status=%d duration_ms=%.1f',
+                         request.method, request.path, response.status_code, duration)
+        return response

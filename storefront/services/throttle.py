@@ -1,0 +1,51 @@
+"""Sign-in throttling: failed attempts counted per account and per address in Redis.
+
+Built on ``limits`` (the library under Flask-Limiter) with one limiter per app: Flask-Limiter
+keeps its key prefix on a module-level object, which app factories cannot share. When Redis
+is down the check fails open: better a slower brute force than nobody able to sign in.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["REDIS_URL"]
+    store = (storage_from_string(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+             if url else storage_from_string("memory://"))
+    app.extensions["login_throttle"] = FixedWindowRateLimiter(store)
+
+
+def _limits(username: str, address: str | None) -> list[tuple[object, str]]:
+    cfg, prefix = current_app.config, current_app.config["REDIS_KEY_PREFIX"]
+    return [
+        (parse(cfg["LOGIN_LIMIT_PER_ACCOUNT"]), f"{prefix}login:account:{username.lower()}"),
+        (parse(cfg["LOGIN_LIMIT_PER_ADDRESS"]), f"{prefix}login:address:{address}"),
+    ]
+
+
+def blocked(username: str, address: str | None) -> bool:
+    """True when this account or this address has used up its failed attempts."""
+    limiter = current_app.extensions["login_throttle"]
+    try:
+        return any(not limiter.test(limit, key) for limit, key in _limits(username, address))
+    except Exception:
+        log.warning("login throttle unavailable: not enforced", exc_info=True)
+        return False
+
+
+def failed(username: str, address: str | None) -> None:
+    limiter = current_app.extensions["login_throttle"]
+    try:
+        for limit, key in _limits(username, address):
+            limiter.hit(limit, key)
+    except Exception:
+        log.warning("login throttle unavailable: failure not counted", exc_info=True)
