@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app storefront
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format clean
+.PHONY: run test stack lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 ## test: the whole suite (tests on MariaDB/Redis skip loudly when those are not reachable)
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## stack: gunicorn, Celery worker and beat, nginx on MariaDB and Redis (deploy/stack.sh)
+stack: $(STAMP)
+	deploy/stack.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

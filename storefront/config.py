@@ -29,6 +29,9 @@ class Defaults:
     CACHE_DEFAULT_TIMEOUT = 3600
     CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
     CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
+    CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
+    INDEX_SAFETY_NET_SECONDS = 60  # beat re-renders the static page this often, in case a
+    # save could not reach the broker
     LOG_LEVEL = "INFO"
     LIST_PAGE_SIZE = 12
     HISTORY_LENGTH = 5
@@ -120,5 +123,12 @@ def _derive(app: Flask) -> None:
             "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
                                           "interval_step": 0.2, "interval_max": 0.5},
             "broker_connection_timeout": 2,
+            "broker_transport_options": {"visibility_timeout": cfg["CELERY_VISIBILITY_TIMEOUT"]},
+            "beat_schedule": {
+                "static-homepage-safety-net": {
+                    "task": "storefront.tasks.render_index",
+                    "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
+                },
+            },
         },
     )

@@ -33,6 +33,8 @@ def configure(level: str = "INFO") -> None:
         "loggers": {
             # gunicorn's own access log would repeat our request line
             "gunicorn.access": {"level": "WARNING"},
+            # importing Flask-Migrate makes alembic list its plugins, in every process
+            "alembic.runtime.plugins": {"level": "WARNING"},
         },
     })
 

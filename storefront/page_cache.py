@@ -54,6 +54,13 @@ def index_context() -> dict[str, Any]:
     return _get_or_build(INDEX_KEY, catalog.build_index_context, INDEX_TIMEOUT)
 
 
+def refresh_index() -> dict[str, Any]:
+    """Build the homepage data from the database now and store it, whatever is cached."""
+    data = catalog.build_index_context()
+    _set(INDEX_KEY, data, INDEX_TIMEOUT)
+    return data
+
+
 def categories() -> list[dict[str, Any]]:
     return _get_or_build(CATEGORIES_KEY, catalog.list_categories, INDEX_TIMEOUT)
 

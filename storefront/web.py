@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from decimal import Decimal
+from pathlib import Path
 
 import redis
 from flask import (
@@ -20,7 +22,8 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from storefront.extensions import db, redis_store
 from storefront.services.shopper import cart_count
@@ -37,6 +40,16 @@ def media_url(path: str | None) -> str:
 
 def format_price(value: Decimal | float | int | None) -> str:
     return f"{Decimal(value or 0):.2f}"
+
+
+def asset_version(app: Flask) -> str:
+    """A short hash of the static files, so their URLs change whenever they do."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(app.static_folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def csp_nonce() -> str:
@@ -66,6 +79,13 @@ SECURITY_HEADERS = {
 
 def init_app(app: Flask) -> None:
     app.add_template_global(media_url)
+    version = asset_version(app)
+
+    @app.url_defaults
+    def versioned_static(endpoint: str, values: dict) -> None:
+        # nginx caches /static/ for 30 days: a new deploy must change the URLs
+        if endpoint == "static":
+            values.setdefault("v", version)
     app.add_template_filter(format_price, "price")
 
     @app.context_processor
@@ -116,13 +136,21 @@ def init_app(app: Flask) -> None:
         return {"status": "ok"}, 200
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> tuple[str, int, list]:
         template = "errors/404.html" if exc.code == 404 else "errors/error.html"
-        return render_template(template, error=exc), exc.code or 500
+        headers = [h for h in exc.get_headers() if h[0].lower() != "content-type"]  # Allow...
+        return render_template(template, error=exc), exc.code or 500, headers
 
     @app.errorhandler(500)
     def server_error(exc: Exception) -> tuple[str, int]:
         return render_template("errors/500.html"), 500
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError) -> tuple[str, int]:
+        log.error("database unavailable", exc_info=exc)
+        db.session.rollback()
+        return render_template("errors/error.html", error=ServiceUnavailable(
+            "Our shelves are out of reach for a moment. Please try again shortly.")), 503
 
 
 def _db_ok() -> bool:

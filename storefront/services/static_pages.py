@@ -17,9 +17,14 @@ INDEX_FILE = "index.html"
 
 def render_index_html() -> str:
     """The homepage with the same data and templates as the live one, for nobody in
-    particular: no session, no cart, no CSRF token."""
+    particular: no session, no cart, no CSRF token.
+
+    The data comes fresh from the database and refreshes the cache entry on the way, so a
+    render also repairs an entry that a failed invalidation left stale.
+    """
+    data = page_cache.refresh_index()
     with current_app.test_request_context("/"):
-        return render_template("static_index.html", **page_cache.index_context())
+        return render_template("static_index.html", **data)
 
 
 def write_index_html() -> Path:

@@ -83,7 +83,8 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    # no flash: the next page is the static homepage (nginx), which shows nobody's messages;
+    # its header saying "Login | Register" is the confirmation
     return redirect(url_for("goods.index"))
 
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The production-like stack on this machine: MariaDB and Redis (already running), then
+# gunicorn, the Celery worker and beat, and nginx in front, all under honcho.
+# Every variable below can be set beforehand; the defaults suit a developer's machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+export STACK_DIR=${STACK_DIR:-$ROOT/instance/stack}
+export DATABASE_URL=${DATABASE_URL:-mysql+pymysql://root@127.0.0.1:3306/storefront?charset=utf8mb4}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
+export MEDIA_ROOT=${MEDIA_ROOT:-$ROOT/instance/media}
+export STATIC_PAGES_DIR=${STATIC_PAGES_DIR:-$ROOT/instance/static_pages}
+export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
+export NGINX_LISTEN=${NGINX_LISTEN:-127.0.0.1:8080}
+export FLASK_TRUSTED_PROXIES=${FLASK_TRUSTED_PROXIES:-1}  # nginx sets X-Forwarded-*
+mkdir -p "$STACK_DIR/nginx/logs" "$STACK_DIR/nginx/temp" "$MEDIA_ROOT" "$STATIC_PAGES_DIR"
+if [ -z "${SECRET_KEY:-}" ]; then
+  # one key per checkout, kept out of git (instance/ is ignored)
+  [ -s "$STACK_DIR/secret_key" ] || python3 -c 'import secrets; print(secrets.token_hex(32))' > "$STACK_DIR/secret_key"
+  SECRET_KEY=$(cat "$STACK_DIR/secret_key")
+  export SECRET_KEY
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
+
+# The database itself (utf8mb4), then the schema, demo data and a first static page.
+python - <<'PY'
+import os
+import pymysql
+from sqlalchemy.engine import make_url
+
+url = make_url(os.environ["DATABASE_URL"])
+conn = pymysql.connect(host=url.host, port=url.port or 3306, user=url.username,
+                       password=url.password or "")
+with conn.cursor() as cur:
+    cur.execute(f"CREATE DATABASE IF NOT EXISTS `{url.database}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+conn.close()
+PY
+flask --app storefront db upgrade
+[ "${STACK_SEED:-1}" = 1 ] && flask --app storefront seed-demo
+flask --app storefront render-index
+
+sed -e "s|__USER__|$(id -un)|g" -e "s|__PREFIX__|$STACK_DIR/nginx|g" \
+    -e "s|__LISTEN__|$NGINX_LISTEN|g" -e "s|__UPSTREAM__|$GUNICORN_BIND|g" \
+    -e "s|__STATIC_PAGES_DIR__|$STATIC_PAGES_DIR|g" \
+    -e "s|__STATIC_DIR__|$ROOT/storefront/static|g" \
+    -e "s|__MEDIA_ROOT__|$MEDIA_ROOT|g" deploy/nginx.conf > "$STACK_DIR/nginx/nginx.conf"
+nginx -t -q -c "$STACK_DIR/nginx/nginx.conf" -p "$STACK_DIR/nginx"
+
+echo "stack: shop at http://$NGINX_LISTEN/ (gunicorn $GUNICORN_BIND); Ctrl-C stops it all"
+exec honcho -f deploy/Procfile -d "$ROOT" start

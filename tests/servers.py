@@ -1,0 +1,219 @@
+"""Real server processes for tests: gunicorn, nginx, and later a Celery worker.
+
+Every process runs in its own process group (so its workers go down with it), logs to a
+file the failure message quotes, listens on 127.0.0.1 only, and every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import http.client
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+# storefront/config.py reads these (and any FLASK_*): a test's server must not inherit the
+# developer's own settings.
+APP_ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MEDIA_ROOT", "STATIC_PAGES_DIR")
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int, host: str = HOST) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def http_status(port: int, path: str = "/", host: str = HOST) -> int | None:
+    """The status of GET ``path``, or None when nothing answers."""
+    conn = http.client.HTTPConnection(host, port, timeout=2)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        conn.close()
+
+
+class Process:
+    """A server started by a test; ``stop()`` is safe to call more than once."""
+
+    def __init__(self, name: str, popen: subprocess.Popen, log_path: Path,
+                 stop_signal: signal.Signals) -> None:
+        self.name, self.popen, self.log_path, self.stop_signal = name, popen, log_path, stop_signal
+
+    @property
+    def running(self) -> bool:
+        return self.popen.poll() is None
+
+    def log(self, tail: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+    def wait_until(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
+        """Poll ``ready`` until it is true; fail early if the process dies, late at timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if ready():
+                return
+            if not self.running:
+                raise ServerError(f"{self.name} exited ({self.popen.returncode}) before "
+                                  f"{what}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise ServerError(f"{self.name}: no {what} after {timeout}s:\n{self.log()}")
+            time.sleep(0.05)
+
+    def wait_for_port(self, port: int, timeout: float = 15) -> None:
+        self.wait_until(lambda: port_open(port), timeout, f"listener on {HOST}:{port}")
+
+    def wait_for_http(self, port: int, path: str, timeout: float = 15) -> None:
+        self.wait_until(lambda: http_status(port, path) == 200, timeout,
+                        f"200 from http://{HOST}:{port}{path}")
+
+    def wait_for_log(self, pattern: str, timeout: float = 15) -> None:
+        """For servers without a port (a Celery worker): wait for a line in the log."""
+        regex = re.compile(pattern)
+        self.wait_until(lambda: bool(regex.search(self.log(tail=100_000))), timeout,
+                        f"log line /{pattern}/")
+
+    def stop(self, timeout: float = 10) -> None:
+        """The polite signal, then SIGKILL to the whole group once ``timeout`` has passed."""
+        pgid = self.popen.pid  # start_new_session: the leader's pid is the group id
+        if self.running:
+            self._signal_group(pgid, self.stop_signal)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._signal_group(pgid, signal.SIGKILL)
+                self.popen.wait(5)
+        # the leader is gone; workers it left behind still carry its group id
+        self._signal_group(pgid, signal.SIGKILL)
+
+    @staticmethod
+    def _signal_group(pgid: int, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, sig)
+
+
+def start(name: str, cmd: list[str], *, log_path: Path, env: Mapping[str, str] | None = None,
+          cwd: Path = ROOT, stop_signal: signal.Signals = signal.SIGTERM) -> Process:
+    """Start ``cmd`` in a process group of its own, stdout and stderr into ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        popen = subprocess.Popen(cmd, cwd=cwd, env=dict(env) if env is not None else None,
+                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+    return Process(name, popen, log_path, stop_signal)
+
+
+def app_environment(config: Mapping, **extra: str) -> dict[str, str]:
+    """The environment a separate process (gunicorn, a Celery worker) needs to run the app of
+    a test's ``app_config``: same database, same Redis and key prefixes, same folders."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in APP_ENV_NAMES and not k.startswith("FLASK_")}
+    env.update({
+        "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": config.get("REDIS_URL", ""),
+        "SECRET_KEY": config["SECRET_KEY"],
+        "MEDIA_ROOT": config["MEDIA_ROOT"],
+        "STATIC_PAGES_DIR": config["STATIC_PAGES_DIR"],
+        "PYTHONUNBUFFERED": "1",
+    })
+    for key in ("REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX"):
+        if config.get(key):
+            env[f"FLASK_{key}"] = config[key]
+    env.update(extra)
+    return env
+
+
+def start_gunicorn(env: Mapping[str, str], workdir: Path, port: int | None = None,
+                   timeout: float = 30) -> tuple[Process, int]:
+    """gunicorn with deploy/gunicorn.conf.py on 127.0.0.1:``port``, one worker."""
+    port = port or free_port()
+    env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": "1",
+           "GUNICORN_THREADS": "4"}
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    # SIGINT: gunicorn's quick shutdown (SIGTERM waits graceful_timeout for workers)
+    proc = start("gunicorn", cmd, log_path=workdir / "gunicorn.log", env=env,
+                 stop_signal=signal.SIGINT)
+    try:
+        proc.wait_for_http(port, "/livez", timeout)  # the port opens before a worker answers
+    except BaseException:
+        proc.stop()
+        raise
+    return proc, port
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
+
+
+def current_user_and_group() -> str:
+    """For the ``user`` directive: nginx started by root would otherwise run its workers as
+    nobody, who cannot read a test's private temp folders."""
+    return f"{pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name}"
+
+
+def fill_nginx_conf(template: str, values: Mapping[str, str]) -> str:
+    """deploy/nginx.conf with its ``__NAME__`` placeholders filled, as ops do with sed."""
+    for name, value in values.items():
+        template = template.replace(f"__{name}__", value)
+    left = sorted(set(re.findall(r"__[A-Z_]+__", template)))
+    if left:
+        raise ValueError(f"unfilled placeholders in the nginx config: {left}")
+    return template
+
+
+def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = None,
+                timeout: float = 15) -> tuple[Process, int]:
+    """nginx with deploy/nginx.conf filled from ``values`` (all placeholders but USER, PREFIX
+    and LISTEN) under ``workdir``, listening on 127.0.0.1:``port``, in the foreground."""
+    binary = nginx_binary()
+    if binary is None:
+        raise FileNotFoundError("nginx is not installed (apt-get install -y nginx)")
+    port = port or free_port()
+    prefix = workdir / "nginx"
+    for sub in ("logs", "temp"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(fill_nginx_conf((ROOT / "deploy" / "nginx.conf").read_text(), {
+        "USER": current_user_and_group(), "PREFIX": str(prefix), "LISTEN": f"{HOST}:{port}",
+        **values,
+    }))
+    cmd = [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "logs" / "error.log"),
+           "-g", "daemon off;"]
+    proc = start("nginx", cmd, log_path=prefix / "logs" / "stderr.log", stop_signal=signal.SIGTERM)
+    try:
+        proc.wait_for_port(port, timeout)
+    except BaseException:
+        proc.stop()
+        raise
+    return proc, port
