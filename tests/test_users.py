@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 import pytest
+from argon2 import PasswordHasher
+from werkzeug.security import generate_password_hash
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU, User
@@ -166,3 +168,19 @@ def test_sign_in_is_throttled_per_address(client, app, user):
     for name in ("a", "b", "c"):
         sign_in(client, username=name, password="x")
     assert sign_in(client).status_code == 429
+
+
+WEAK_ARGON2 = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+@pytest.mark.parametrize("old_hash", [generate_password_hash, WEAK_ARGON2.hash],
+                         ids=["werkzeug-scrypt", "weak-argon2"])
+def test_old_password_hashes_are_upgraded_on_sign_in(client, user, old_hash):
+    stored = db.session.get(User, user.id)
+    stored.password_hash = old_hash(PASSWORD)
+    db.session.commit()
+    assert sign_in(client, password="wrong guess").status_code == 400
+    assert sign_in(client).status_code == 302
+    db.session.expire_all()
+    upgraded = db.session.get(User, user.id).password_hash
+    assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
