@@ -33,6 +33,7 @@ class Defaults:
     INDEX_SAFETY_NET_SECONDS = 60  # beat re-renders the static page this often, in case a
     # save could not reach the broker
     LOG_LEVEL = "INFO"
+    SQL_COUNT_HEADER = False  # benchmarks: X-SQL-Queries on every response
     LIST_PAGE_SIZE = 12
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30

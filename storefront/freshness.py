@@ -14,7 +14,6 @@ clears the flag before it reads, so an edit committed during a render queues the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import redis
 from flask import current_app
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from storefront import page_cache
 from storefront.extensions import redis_store
+from storefront.page_cache import Stale
 
 log = logging.getLogger(__name__)
 
@@ -31,26 +31,17 @@ PENDING_TTL = 60  # a lost task (broker restart) blocks new renders at most this
 COALESCE_SECONDS = 0.2  # a render waits this long for the rest of a burst of saves
 
 
-@dataclass
-class Stale:
-    keys: set[str] = field(default_factory=set)
-    render_index: bool = False
-    everything: bool = False
-
-
 def record_edit(session: Session, obj: object) -> None:
     """Note what an add, change or delete of ``obj`` makes stale, for after the commit."""
     session.flush()  # a new object needs its id; a moved one its old and new parents
-    keys, on_homepage = page_cache.stale_keys(session, obj)
     stale = session.info.setdefault(RECORD, Stale())
-    stale.keys |= keys
-    stale.render_index |= on_homepage
+    stale |= page_cache.stale_after_edit(session, obj)  # in place: the session keeps it
 
 
 def record_everything(session: Session) -> None:
     """For edits too broad to list (a bulk import): every cached page is stale."""
     stale = session.info.setdefault(RECORD, Stale())
-    stale.everything = stale.render_index = True
+    stale |= Stale(render_index=True, everything=True)
 
 
 @event.listens_for(Session, "after_commit")

@@ -10,7 +10,7 @@ import logging
 import logging.config
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
 request_log = logging.getLogger("storefront.request")
 
@@ -40,6 +40,9 @@ def configure(level: str = "INFO") -> None:
 
 
 def init_request_log(app: Flask) -> None:
+    if app.config["SQL_COUNT_HEADER"]:
+        _count_sql(app)
+
     @app.before_request
     def start_clock() -> None:
         g.request_started = time.perf_counter()
@@ -50,4 +53,23 @@ def init_request_log(app: Flask) -> None:
         duration = (time.perf_counter() - started) * 1000 if started else 0.0
         request_log.info('method=%s path="%s" status=%d duration_ms=%.1f',
                          request.method, request.path, response.status_code, duration)
+        return response
+
+
+def _count_sql(app: Flask) -> None:
+    """Opt-in (benchmarks): an ``X-SQL-Queries`` header with the statements a request ran."""
+    from sqlalchemy import event
+
+    from storefront.extensions import db
+
+    def count(*_: object) -> None:
+        if has_request_context():
+            g.sql_queries = g.get("sql_queries", 0) + 1
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+
+    @app.after_request
+    def sql_header(response: Response) -> Response:
+        response.headers["X-SQL-Queries"] = str(g.get("sql_queries", 0))
         return response

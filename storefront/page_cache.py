@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -45,6 +46,20 @@ _MISSING = object()
 
 def detail_key(sku_id: int) -> str:
     return f"goods_detail_{sku_id}"
+
+
+def shell_key(key: str) -> str:
+    """Where the rendered shell of the page built from ``key``'s data is kept (shells.py)."""
+    return f"shell:{key}"
+
+
+def get_shell(key: str) -> dict[str, Any] | None:
+    value = _get(shell_key(key))
+    return None if value is _MISSING else value
+
+
+def set_shell(key: str, shell: dict[str, Any]) -> None:
+    _set(shell_key(key), shell, DETAIL_TIMEOUT)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -138,7 +153,8 @@ def cache_prefix() -> str:
 
 
 def delete(keys: Iterable[str]) -> None:
-    keys = list(keys)
+    """Drop these entries and the shells rendered from them."""
+    keys = [k for key in keys for k in (key, shell_key(key))]
     if keys:
         cache.delete_many(*keys)
 
@@ -148,31 +164,46 @@ def delete(keys: Iterable[str]) -> None:
 INDEX_MODELS = (IndexGoodsBanner, IndexPromotionBanner, IndexCategoryGoodsBanner)
 
 
-def stale_keys(session: Session, obj: object) -> tuple[set[str], bool]:
-    """The cache keys that an edit of ``obj`` (added, changed or deleted) makes stale, and
-    whether the homepage shows it."""
-    if isinstance(obj, GoodsCategory):
-        return {INDEX_KEY, CATEGORIES_KEY}, True
+@dataclass
+class Stale:
+    """What one or more edits make stale: cache keys, the static homepage, or everything."""
+
+    keys: set[str] = field(default_factory=set)
+    render_index: bool = False
+    everything: bool = False
+
+    def __ior__(self, other: Stale) -> Stale:
+        self.keys |= other.keys
+        self.render_index |= other.render_index
+        self.everything |= other.everything
+        return self
+
+
+def stale_after_edit(session: Session, obj: object) -> Stale:
+    """What an edit of ``obj`` (added, changed or deleted) makes stale."""
+    if isinstance(obj, GoodsCategory):  # the nav is on every page
+        return Stale(render_index=True, everything=True)
     if isinstance(obj, INDEX_MODELS):
-        return {INDEX_KEY}, True
+        return Stale({INDEX_KEY}, render_index=True)
     if isinstance(obj, GoodsSKU):
         # itself, its family's "other specs" and its category's "new arrivals", before
         # and after the edit (it may have moved)
         peers = or_(GoodsSKU.category_id.in_(_values(obj, "category_id")),
                     GoodsSKU.goods_id.in_(_values(obj, "goods_id")))
-        return _details(session, select(GoodsSKU.id).where(peers), {obj.id}) | {INDEX_KEY}, True
+        keys = _details(session, select(GoodsSKU.id).where(peers), {obj.id})
+        return Stale(keys | {INDEX_KEY}, render_index=True)
     if isinstance(obj, Goods):
-        return _details(session, select(GoodsSKU.id).where(GoodsSKU.goods_id == obj.id)), False
+        return Stale(_details(session, select(GoodsSKU.id).where(GoodsSKU.goods_id == obj.id)))
     if isinstance(obj, GoodsImage | OrderGoods):
-        return {detail_key(i) for i in _values(obj, "sku_id")}, False
+        return Stale({detail_key(i) for i in _values(obj, "sku_id")})
     if isinstance(obj, OrderInfo):  # its lines' reviews
-        lines = select(OrderGoods.sku_id).where(OrderGoods.order_id == obj.id)
-        return _details(session, lines), False
+        return Stale(_details(session, select(OrderGoods.sku_id)
+                              .where(OrderGoods.order_id == obj.id)))
     if isinstance(obj, User):  # the reviewer's name on their reviews
         reviewed = (select(OrderGoods.sku_id).join(OrderGoods.order)
                     .where(OrderInfo.user_id == obj.id))
-        return _details(session, reviewed), False
-    return set(), False
+        return Stale(_details(session, reviewed))
+    return Stale()
 
 
 def _values(obj: object, attr: str) -> set[int]:

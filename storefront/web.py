@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from storefront import shells
 from storefront.extensions import db, redis_store
 from storefront.services.shopper import cart_count
 
@@ -79,6 +80,7 @@ SECURITY_HEADERS = {
 
 def init_app(app: Flask) -> None:
     app.add_template_global(media_url)
+    app.add_template_global(shells.slot)
     version = asset_version(app)
 
     @app.url_defaults

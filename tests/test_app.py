@@ -110,3 +110,10 @@ def test_session_cookie_is_httponly_and_lax(client, user):
     sign_in(client)
     cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_sql_count_header_is_opt_in(app_config, shop):
+    plain = create_app(app_config).test_client().get("/")
+    assert "X-SQL-Queries" not in plain.headers
+    counted = create_app({**app_config, "SQL_COUNT_HEADER": True}).test_client()
+    assert counted.get("/list/1").headers["X-SQL-Queries"] == "3"

@@ -21,7 +21,7 @@ from storefront.models import (
     OrderGoods,
     User,
 )
-from tests.conftest import count_queries, sign_in
+from tests.conftest import count_queries, csrf_token, sign_in
 from tests.helpers import text
 
 
@@ -49,13 +49,15 @@ def test_signed_in_warm_pages_load_only_the_users_row(client, shop, user):
 
 def test_cached_entries_are_plain_data_with_nothing_of_a_visitor(client, app, shop, user):
     sign_in(client)
-    client.get("/goods/1")
+    client.get(f"/goods/{shop.apples}")
     client.get("/")
     for key in (page_cache.INDEX_KEY, page_cache.detail_key(shop.apples)):
-        value = cache.get(key)
-        assert_plain(value)
-        flat = repr(value)
-        assert "alice" not in flat and "csrf" not in flat.lower()
+        for entry in (key, page_cache.shell_key(key)):
+            value = cache.get(entry)
+            assert value, entry
+            assert_plain(value)
+            flat = repr(value)
+            assert "alice" not in flat and "csrf" not in flat.lower(), entry
 
 
 class PlainUnpickler(pickle.Unpickler):
@@ -154,12 +156,13 @@ def test_promotion_edit_clears_the_homepage_only(client, shop):
     assert entries(shop) == cleared("index")
 
 
-def test_category_edit_clears_homepage_and_nav(client, shop):
+def test_category_edit_clears_every_page(client, shop):
     plant(client, shop)
     category = db.session.get(GoodsCategory, shop.fruit)
     category.name = "Fruit & berries"
     edit(category)
-    assert entries(shop) == cleared("index", "categories")
+    # the category nav is part of every page's shell
+    assert entries(shop) == cleared("index", "categories", "apples", "prawns")
     assert "Fruit &amp; berries" in text(client.get(f"/goods/{shop.apples}"))
 
 
@@ -266,3 +269,20 @@ def test_a_cold_entry_is_built_once_under_concurrent_load(app: Flask, shop):
     assert not errors
     assert len(builds) == 1
     assert len(results) == 8 and all(r == results[0] for r in results)
+
+
+def test_one_shell_serves_each_visitor_their_own_header(app, client, shop, user):
+    from tests.helpers import header_cart_count
+
+    anonymous = app.test_client()
+    assert "Welcome" not in text(anonymous.get(f"/goods/{shop.apples}"))  # builds the shell
+    sign_in(client)
+    client.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
+                                   "csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/goods/{shop.apples}")
+    assert "Welcome" in text(page) and "alice" in text(page)
+    assert header_cart_count(page) == 2 and "Added 2 × Fuji apples 500g" in text(page)
+    assert 'name="csrf_token"' in text(page) and "Add to cart" in text(page)
+    again = anonymous.get(f"/goods/{shop.apples}")
+    assert "alice" not in text(again) and "Sign in to buy" in text(again)
+    assert "Added 2" not in text(again) and header_cart_count(again) == 0

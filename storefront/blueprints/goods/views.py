@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from storefront import page_cache
+from storefront import page_cache, shells
 from storefront.blueprints.cart.forms import AddToCartForm
 from storefront.services import catalog, shopper
 
@@ -24,18 +24,22 @@ def parse_id(raw: str) -> int:
 @bp.get("/")
 @bp.get("/index", endpoint="index_alias")
 def index() -> str:
-    return render_template("goods/index.html", **page_cache.index_context())
+    return shells.render_page("goods/index.html", page_cache.INDEX_KEY, page_cache.index_context)
 
 
 @bp.get("/goods/<sku_id>")
 def detail(sku_id: str) -> str:
-    data = page_cache.sku_detail(parse_id(sku_id))
-    if data is None:
+    sku = parse_id(sku_id)
+    html = shells.render_page(
+        "goods/detail.html", page_cache.detail_key(sku), lambda: page_cache.sku_detail(sku),
+        slot_data=lambda data: {"sku": {"id": sku, "stock": data["sku"]["stock"]}},
+        form=AddToCartForm(sku_id=sku, count=1),
+    )
+    if html is None:
         abort(404)
     if current_user.is_authenticated:
-        shopper.record_view(current_user.id, data["sku"]["id"])
-    form = AddToCartForm(sku_id=data["sku"]["id"], count=1)
-    return render_template("goods/detail.html", form=form, **data)
+        shopper.record_view(current_user.id, sku)
+    return html
 
 
 @bp.get("/list/<category_id>")
