@@ -37,7 +37,8 @@ class Defaults:
     LIST_PAGE_SIZE = 12
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
-    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body
+    ADMIN_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one uploaded picture
     SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -33,9 +33,13 @@ COALESCE_SECONDS = 0.2  # a render waits this long for the rest of a burst of sa
 
 def record_edit(session: Session, obj: object) -> None:
     """Note what an add, change or delete of ``obj`` makes stale, for after the commit."""
-    session.flush()  # a new object needs its id; a moved one its old and new parents
     stale = session.info.setdefault(RECORD, Stale())
-    stale |= page_cache.stale_after_edit(session, obj)  # in place: the session keeps it
+    # Twice: before the flush, while the old values (a category the SKU left) are still in
+    # its history and the database; after it, when a new object has its id.
+    with session.no_autoflush:
+        stale |= page_cache.stale_after_edit(session, obj)  # in place: the session keeps it
+    session.flush()
+    stale |= page_cache.stale_after_edit(session, obj)
 
 
 def record_everything(session: Session) -> None:

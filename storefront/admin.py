@@ -1,0 +1,364 @@
+"""Flask-Admin for staff: a view per model, image uploads, bulk actions, freshness hooks.
+
+``init_admin(app)`` builds everything per app: Flask-Admin views hold per-app state, so a
+module-level ``Admin`` would break the second ``create_app()`` (the tests make many).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
+from flask_admin.menu import MenuLink
+from flask_admin.model import InlineFormAdmin, typefmt
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+from wtforms import Field, Form, PasswordField, SelectField, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from storefront.admin_images import MediaImageField
+from storefront.blueprints.users.views import safe_next
+from storefront.extensions import db
+from storefront.freshness import record_edit
+from storefront.models import (
+    Goods,
+    GoodsCategory,
+    GoodsImage,
+    GoodsSKU,
+    IndexCategoryGoodsBanner,
+    IndexGoodsBanner,
+    IndexPromotionBanner,
+    OrderGoods,
+    OrderInfo,
+    User,
+)
+from storefront.security import hash_password
+from storefront.web import csp_nonce, format_price, media_url
+
+ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
+                  (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),
+                  (OrderInfo.COMPLETED, "Completed")]
+DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
+                 (IndexCategoryGoodsBanner.IMAGE, "Image tile")]
+
+
+# --- access and CSRF ---------------------------------------------------------------------
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form carrying Flask-WTF's token: the one the app-wide CSRFProtect
+    checks. (Flask-Admin's SecureForm signs a token of its own, which CSRFProtect rejects.)
+    Delete buttons, bulk actions and in-list edits are built on it too."""
+
+
+def is_staff() -> bool:
+    return bool(current_user.is_authenticated and current_user.is_active
+                and current_user.is_staff)
+
+
+class StaffOnly:
+    """Anonymous visitors go to the shop's login, signed-in shoppers get a 403."""
+
+    def is_accessible(self) -> bool:
+        return is_staff()
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("users.login", next=_return_path()))
+
+
+def _return_path() -> str:
+    if request.method not in ("GET", "HEAD"):  # a redirect cannot replay a POST
+        return url_for("admin.index")
+    return request.full_path if request.query_string else request.path
+
+
+class DashboardView(StaffOnly, AdminIndexView):
+    @expose("/")
+    def index(self) -> str:
+        return self.render("admin/dashboard.html", counts=_counts())
+
+
+def _counts() -> list[tuple[str, int, str]]:
+    """(label, number, list endpoint) for the dashboard's tiles."""
+    def count(model: type, *where: Any) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return [
+        ("SKUs on sale", count(GoodsSKU, GoodsSKU.is_on_sale.is_(True)), "goodssku.index_view"),
+        ("SKUs off sale", count(GoodsSKU, GoodsSKU.is_on_sale.is_(False)), "goodssku.index_view"),
+        ("Categories", count(GoodsCategory), "goodscategory.index_view"),
+        ("Orders", count(OrderInfo), "orderinfo.index_view"),
+    ]
+
+
+# --- images ------------------------------------------------------------------------------
+
+
+def image_field(folder: str, label: str = "Picture") -> dict[str, Any]:
+    return {"folder": folder, "label": label}
+
+
+def thumbnail(view: ModelView, context: Any, model: Any, name: str) -> Markup:
+    path = getattr(model, name)
+    if not path:
+        return Markup("")
+    return Markup('<img src="{}" alt="" height="48" loading="lazy">').format(media_url(path))
+
+
+def site_or_web_url(form: Form, field: Field) -> None:
+    """A page of this shop ("/list/2") or an http(s) address; never javascript:, data: or
+    a protocol-relative "//elsewhere" that would leave the shop."""
+    value = (field.data or "").strip()
+    field.data = value
+    if safe_next(value):
+        return
+    parts = urlsplit(value)
+    if (parts.scheme in ("http", "https") and parts.netloc
+            and not any(ch.isspace() or ch == "\\" for ch in value)):
+        return
+    raise ValidationError("Use a path on this site (starting with /) or an http(s):// address.")
+
+
+def money(view: ModelView, value: Decimal, name: str) -> str:
+    return format_price(value)
+
+
+def minutes(view: ModelView, value: datetime, name: str) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+# --- the views ---------------------------------------------------------------------------
+
+
+class ShopModelView(StaffOnly, ModelView):
+    """What every model view shares: staff only, CSRF, money with 2 decimals, freshness."""
+
+    form_base_class = AdminForm
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, Decimal: money, datetime: minutes}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, Decimal: money,
+                                     datetime: minutes}
+    column_default_sort = ("id", True)
+    column_labels = {  # also names the search box's and the filters' fields
+        "updated_at": "Updated", "created_at": "Created", "sku": "SKU", "sku.name": "SKU",
+        "goods": "Product (SPU)", "goods.name": "Product (SPU)", "category.name": "Category",
+        "default_image": "Picture", "is_on_sale": "On sale", "display_type": "Shown as",
+        "order_no": "Order no.", "order.order_no": "Order no.", "user.username": "Username",
+        "is_active": "Active", "is_staff": "Staff", "comment": "Review"}
+    can_view_details = True
+    page_size = 50
+
+    # Flask-Admin calls these before its commit: they only note on the session what goes
+    # stale; freshness' after_commit listener clears the cache and queues the render.
+    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
+        record_edit(db.session, model)
+
+    def on_model_delete(self, model: Any) -> None:
+        record_edit(db.session, model)
+
+
+def ajax(*fields: str) -> dict[str, Any]:
+    """A select that searches as staff type, not one that lists every row of a big table."""
+    return {"fields": fields, "page_size": 20}
+
+
+class CategoryView(ShopModelView):
+    column_list = ("id", "image", "name", "logo", "updated_at")
+    column_formatters = {"image": thumbnail}
+    column_searchable_list = ("name",)
+    form_columns = ("name", "logo", "image")
+    form_overrides = {"image": MediaImageField}
+    form_args = {"image": image_field("categories/", "Banner image"),
+                 "logo": {"description": "CSS class of the nav icon, e.g. fruit"}}
+
+
+class SPUView(ShopModelView):
+    column_list = ("id", "name", "updated_at")
+    column_searchable_list = ("name", "detail")
+    form_columns = ("name", "detail")
+
+
+class GalleryInline(InlineFormAdmin):
+    """The SKU's gallery on its form. The SKU's own freshness record covers these rows:
+    its detail page is the only page that shows them."""
+
+    form_label = "Gallery picture"
+    form_columns = ("id", "image")
+    form_overrides = {"image": MediaImageField}
+    form_args = {"image": image_field("goods/")}
+
+
+class SKUView(ShopModelView):
+    column_list = ("id", "default_image", "name", "category", "goods", "price", "unit",
+                   "stock", "sales", "is_on_sale", "updated_at")
+    column_formatters = {"default_image": thumbnail}
+    column_searchable_list = ("name", "title", "goods.name")
+    column_filters = ("category.name", "goods.name", "is_on_sale", "price", "stock")
+    column_sortable_list = ("id", "name", ("category", "category.name"),
+                            ("goods", "goods.name"), "price", "stock", "sales", "is_on_sale",
+                            "updated_at")
+    column_editable_list = ("price", "stock", "is_on_sale")
+    form_columns = ("name", "title", "category", "goods", "price", "unit", "stock", "sales",
+                    "is_on_sale", "default_image")
+    form_ajax_refs = {"category": ajax("name"), "goods": ajax("name")}
+    form_overrides = {"default_image": MediaImageField}
+    form_args = {"default_image": image_field("goods/"),
+                 "price": {"validators": [NumberRange(min=0)]},
+                 "stock": {"validators": [NumberRange(min=0)]},
+                 "sales": {"validators": [NumberRange(min=0)]}}
+    inline_models = (GalleryInline(GoodsImage),)
+
+    @action("take_off_sale", "Take off sale",
+            "Take the selected SKUs off sale? Their pages disappear from the shop.")
+    def action_take_off_sale(self, ids: list[str]) -> None:
+        self._set_on_sale(ids, on_sale=False)
+
+    @action("put_on_sale", "Put on sale")
+    def action_put_on_sale(self, ids: list[str]) -> None:
+        self._set_on_sale(ids, on_sale=True)
+
+    def _set_on_sale(self, ids: list[str], on_sale: bool) -> None:
+        wanted = [int(i) for i in ids if i.isdigit()]
+        try:
+            skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.id.in_(wanted))).all()
+            for sku in skus:
+                sku.is_on_sale = on_sale
+                record_edit(db.session, sku)  # the same path to "fresh" as a form save
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("admin: bulk on-sale change failed")
+            flash("The SKUs could not be changed; nothing was saved.", "error")
+            return
+        flash(f"{len(skus)} SKU(s) {'put on' if on_sale else 'taken off'} sale.", "success")
+
+
+class GalleryView(ShopModelView):
+    column_list = ("id", "image", "sku", "updated_at")
+    column_formatters = {"image": thumbnail}
+    column_searchable_list = ("sku.name",)
+    form_columns = ("sku", "image")
+    form_ajax_refs = {"sku": ajax("name")}
+    form_overrides = {"image": MediaImageField}
+    form_args = {"image": image_field("goods/")}
+
+
+class CarouselView(ShopModelView):
+    column_list = ("index", "image", "sku", "updated_at")
+    column_formatters = {"image": thumbnail}
+    column_default_sort = ("index", False)
+    form_columns = ("sku", "image", "index")
+    form_ajax_refs = {"sku": ajax("name")}
+    form_overrides = {"image": MediaImageField}
+    form_args = {"image": image_field("banners/", "Slide image")}
+
+
+class CategoryRowView(ShopModelView):
+    column_list = ("category", "display_type", "index", "sku", "updated_at")
+    column_choices = {"display_type": DISPLAY_TYPES}
+    column_filters = ("category.name", "display_type")
+    column_default_sort = [("category_id", False), ("display_type", False), ("index", False)]
+    form_columns = ("category", "sku", "display_type", "index")
+    form_ajax_refs = {"category": ajax("name"), "sku": ajax("name")}
+    form_overrides = {"display_type": SelectField}
+    form_args = {"display_type": {"choices": DISPLAY_TYPES, "coerce": int}}
+
+
+class PromotionView(ShopModelView):
+    column_list = ("index", "image", "name", "url", "updated_at")
+    column_formatters = {"image": thumbnail}
+    column_default_sort = ("index", False)
+    column_searchable_list = ("name", "url")
+    form_columns = ("name", "url", "image", "index")
+    form_overrides = {"image": MediaImageField}
+    form_args = {"image": image_field("promotions/"),
+                 "url": {"validators": [site_or_web_url],
+                         "description": "A page of the shop (/list/2) or an https:// address"}}
+
+
+class NewPasswordField(PasswordField):
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Never set on the model as typed: on_model_change stores its hash."""
+
+
+class UserView(ShopModelView):
+    can_delete = False  # orders and reviews point at the account: deactivate it instead
+    column_list = ("id", "username", "email", "is_active", "is_staff", "created_at")
+    column_details_exclude_list = ("password_hash",)
+    column_searchable_list = ("username", "email")
+    column_filters = ("is_active", "is_staff")
+    form_columns = ("username", "email", "new_password", "is_active", "is_staff")
+    form_extra_fields = {"new_password": NewPasswordField(
+        "New password", [Optional(), Length(min=8)],
+        description="Leave empty to keep the current password.")}
+    form_args = {"username": {"validators": [Length(min=2, max=40)]},
+                 "email": {"validators": [Email()]}}
+
+    def get_create_form(self) -> type[Form]:
+        class NewUserForm(super().get_create_form()):  # type: ignore[misc]
+            new_password = NewPasswordField("Password", [InputRequired(), Length(min=8)])
+
+        return NewUserForm
+
+    def on_model_change(self, form: Form, model: User, is_created: bool) -> None:
+        model.email = model.email.strip().lower()
+        if form.new_password.data:
+            model.password_hash = hash_password(form.new_password.data)
+        super().on_model_change(form, model, is_created)
+
+
+class OrderView(ShopModelView):
+    column_list = ("order_no", "user", "status", "created_at")
+    column_choices = {"status": ORDER_STATUSES}
+    column_searchable_list = ("order_no", "user.username")
+    column_filters = ("status", "created_at")
+    form_columns = ("order_no", "user", "status")
+    form_ajax_refs = {"user": ajax("username", "email")}
+    form_overrides = {"status": SelectField}
+    form_args = {"status": {"choices": ORDER_STATUSES, "coerce": int}}
+
+
+class OrderLineView(ShopModelView):
+    column_list = ("id", "order", "sku", "count", "price", "comment", "created_at")
+    column_searchable_list = ("comment", "order.order_no", "sku.name")
+    form_columns = ("order", "sku", "count", "price", "comment")
+    form_ajax_refs = {"order": ajax("order_no"), "sku": ajax("name")}
+    form_args = {"count": {"validators": [NumberRange(min=1)]},
+                 "price": {"validators": [NumberRange(min=0)]}}
+
+
+def init_admin(app: Flask) -> Admin:
+    """The admin at /admin/, staff only, with a fresh set of views for this app."""
+    admin = Admin(app, name="Storefront admin", index_view=DashboardView(name="Dashboard"),
+                  theme=Bootstrap4Theme(base_template="admin/storefront_base.html", fluid=True),
+                  # the CSP lets the admin's own inline scripts run by this per-response nonce
+                  csp_nonce_generator=csp_nonce)
+    catalogue, homepage, people = "Catalogue", "Homepage", "Customers & orders"
+    admin.add_views(
+        CategoryView(GoodsCategory, db, "Categories", catalogue),
+        # endpoint "goods" is the shop's blueprint
+        SPUView(Goods, db, "Products (SPU)", catalogue, endpoint="admin_goods", url="goods"),
+        SKUView(GoodsSKU, db, "SKUs", catalogue),
+        GalleryView(GoodsImage, db, "Gallery images", catalogue),
+        CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
+        CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
+        PromotionView(IndexPromotionBanner, db, "Promotions", homepage),
+        UserView(User, db, "Users", people),
+        OrderView(OrderInfo, db, "Orders", people),
+        OrderLineView(OrderGoods, db, "Order lines & reviews", people),
+    )
+    admin.add_link(MenuLink("View shop", endpoint="goods.index"))
+    return admin
