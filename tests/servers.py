@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn, nginx, and later a Celery worker.
+"""Real server processes for tests: gunicorn, nginx and a Celery worker.
 
 Every process runs in its own process group (so its workers go down with it), logs to a
 file the failure message quotes, listens on 127.0.0.1 only, and every wait has a deadline.
@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -154,12 +155,16 @@ def app_environment(config: Mapping, **extra: str) -> dict[str, str]:
 
 
 def start_gunicorn(env: Mapping[str, str], workdir: Path, port: int | None = None,
-                   timeout: float = 30) -> tuple[Process, int]:
-    """gunicorn with deploy/gunicorn.conf.py on 127.0.0.1:``port``, one worker."""
+                   timeout: float = 30, *, workers: int = 1, threads: int = 4,
+                   app: str | None = None) -> tuple[Process, int]:
+    """gunicorn with deploy/gunicorn.conf.py on 127.0.0.1:``port``, one worker by default;
+    ``app`` (``module:name``) serves another WSGI app than the config's ``wsgi:app``."""
     port = port or free_port()
-    env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": "1",
-           "GUNICORN_THREADS": "4"}
+    env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers),
+           "GUNICORN_THREADS": str(threads)}
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    if app:
+        cmd.append(app)
     # SIGINT: gunicorn's quick shutdown (SIGTERM waits graceful_timeout for workers)
     proc = start("gunicorn", cmd, log_path=workdir / "gunicorn.log", env=env,
                  stop_signal=signal.SIGINT)
@@ -193,9 +198,9 @@ def fill_nginx_conf(template: str, values: Mapping[str, str]) -> str:
 
 
 def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = None,
-                timeout: float = 15) -> tuple[Process, int]:
-    """nginx with deploy/nginx.conf filled from ``values`` (all placeholders but USER, PREFIX
-    and LISTEN) under ``workdir``, listening on 127.0.0.1:``port``, in the foreground."""
+                timeout: float = 15, *, template: Path | None = None) -> tuple[Process, int]:
+    """nginx with deploy/nginx.conf (or ``template``) filled from ``values`` (all placeholders
+    but USER, PREFIX and LISTEN) under ``workdir``, on 127.0.0.1:``port``, in the foreground."""
     binary = nginx_binary()
     if binary is None:
         raise FileNotFoundError("nginx is not installed (apt-get install -y nginx)")
@@ -204,7 +209,7 @@ def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = Non
     for sub in ("logs", "temp"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(fill_nginx_conf((ROOT / "deploy" / "nginx.conf").read_text(), {
+    conf.write_text(fill_nginx_conf((template or ROOT / "deploy" / "nginx.conf").read_text(), {
         "USER": current_user_and_group(), "PREFIX": str(prefix), "LISTEN": f"{HOST}:{port}",
         **values,
     }))
@@ -217,3 +222,29 @@ def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = Non
         proc.stop()
         raise
     return proc, port
+
+
+def start_worker(env: Mapping[str, str], workdir: Path, *, queue: str | None = None,
+                 concurrency: int = 1, timeout: float = 30) -> Process:
+    """A Celery worker (``celery -A celery_worker worker``) for the app that ``env`` describes
+    (see app_environment), logging to ``workdir``/worker.log; returns once it is ready.
+
+    ``queue``: the one queue it consumes (also its app's CELERY_QUEUE). Whatever sends it
+    tasks needs the same CELERY_QUEUE; a queue of the test's own on the shared Redis keeps
+    other tests' workers from taking its tasks."""
+    env = dict(env)
+    cmd = [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--loglevel=INFO",
+           f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
+           "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:12]}@%h"]
+    if queue:
+        env["FLASK_CELERY_QUEUE"] = queue
+        cmd += ["--queues", queue]
+    # SIGTERM: Celery's warm shutdown (the task in hand finishes); stop() kills it after that
+    proc = start("celery worker", cmd, log_path=workdir / "worker.log", env=env,
+                 stop_signal=signal.SIGTERM)
+    try:
+        proc.wait_for_log(r"\bready\.", timeout)
+    except BaseException:
+        proc.stop()
+        raise
+    return proc

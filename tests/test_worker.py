@@ -4,9 +4,6 @@ renders whose last one shows the last save."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +14,8 @@ from storefront import freshness
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services.static_pages import write_index_html
+from tests import servers
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
 
@@ -29,38 +26,15 @@ def app_config(app_config):
             "CELERY_QUEUE": app_config["REDIS_KEY_PREFIX"] + "celery"}
 
 
-def process_env(config: dict) -> dict[str, str]:
-    """The environment that makes a separate process build the same app as ``config``."""
-    names = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL", "REDIS_URL": "REDIS_URL",
-             "SECRET_KEY": "SECRET_KEY", "MEDIA_ROOT": "MEDIA_ROOT",
-             "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
-             "REDIS_KEY_PREFIX": "FLASK_REDIS_KEY_PREFIX",
-             "CACHE_KEY_PREFIX": "FLASK_CACHE_KEY_PREFIX", "CELERY_QUEUE": "FLASK_CELERY_QUEUE"}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update({var: str(config[key]) for key, var in names.items() if key in config})
-    return env
-
-
 @pytest.fixture
 def worker(app_config, tmp_path):
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--loglevel=INFO",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"test-{tmp_path.name}@%h"],
-            cwd=ROOT, env=process_env(app_config), stdout=out, stderr=subprocess.STDOUT,
-        )
+    """The worker's log: a real worker consuming this test's queue."""
+    proc = servers.start_worker(servers.app_environment(app_config), tmp_path,
+                                queue=app_config["CELERY_QUEUE"])
     try:
-        wait_for(lambda: "ready." in log.read_text(), 30, "the worker to start", log)
-        yield log
+        yield proc.log_path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        proc.stop()
 
 
 def wait_for(condition, seconds: float, what: str, log: Path | None = None) -> float:

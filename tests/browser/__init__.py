@@ -1,0 +1,1 @@
+"""Browser tests: pytest-playwright driving Debian's chromium through the real stack."""
