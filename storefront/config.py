@@ -27,8 +27,12 @@ class Defaults:
     MEDIA_URL = "/media/"
     CACHE_KEY_PREFIX = "storefront:"
     CACHE_DEFAULT_TIMEOUT = 3600
+    # delete_many checks each key is gone afterwards; a key rebuilt in between (fresh, from
+    # after the commit) is not a failure
+    CACHE_IGNORE_ERRORS = True
     CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
     CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
+    CELERY_BROKER_URL = ""  # empty: REDIS_URL
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
     INDEX_SAFETY_NET_SECONDS = 60  # beat re-renders the static page this often, in case a
     # save could not reach the broker
@@ -111,7 +115,7 @@ def _derive(app: Flask) -> None:
     cfg.setdefault(
         "CELERY",
         {
-            "broker_url": redis_url or "memory://",
+            "broker_url": cfg.get("CELERY_BROKER_URL") or redis_url or "memory://",
             "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
             "task_default_queue": cfg["CELERY_QUEUE"],
             "task_eager_propagates": True,
@@ -125,7 +129,7 @@ def _derive(app: Flask) -> None:
             "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
                                           "interval_step": 0.2, "interval_max": 0.5},
             "broker_connection_timeout": 2,
-            "broker_transport_options": {"visibility_timeout": cfg["CELERY_VISIBILITY_TIMEOUT"]},
+            "broker_transport_options": _redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
             "beat_schedule": {
                 "static-homepage-safety-net": {
                     "task": "storefront.tasks.render_index",
@@ -134,3 +138,14 @@ def _derive(app: Flask) -> None:
             },
         },
     )
+
+
+def _redelivery(visibility_timeout: int) -> dict[str, int]:
+    """How soon a task held by a worker that died (SIGKILL, a lost machine) runs again: its
+    message goes back to the queue once ``visibility_timeout`` has passed, found by a sweep
+    that kombu by default makes only every ~100 s."""
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": min(10, max(1, visibility_timeout // 2)),
+        "unacked_restore_throttle": 1,
+    }

@@ -225,7 +225,8 @@ def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = Non
 
 
 def start_worker(env: Mapping[str, str], workdir: Path, *, queue: str | None = None,
-                 concurrency: int = 1, timeout: float = 30) -> Process:
+                 concurrency: int = 1, timeout: float = 30, beat: bool = False,
+                 log_name: str = "worker.log") -> Process:
     """A Celery worker (``celery -A celery_worker worker``) for the app that ``env`` describes
     (see app_environment), logging to ``workdir``/worker.log; returns once it is ready.
 
@@ -239,8 +240,10 @@ def start_worker(env: Mapping[str, str], workdir: Path, *, queue: str | None = N
     if queue:
         env["FLASK_CELERY_QUEUE"] = queue
         cmd += ["--queues", queue]
+    if beat:  # the periodic safety-net render, in the same process
+        cmd += ["--beat", "--schedule", str(workdir / "celerybeat-schedule")]
     # SIGTERM: Celery's warm shutdown (the task in hand finishes); stop() kills it after that
-    proc = start("celery worker", cmd, log_path=workdir / "worker.log", env=env,
+    proc = start("celery worker", cmd, log_path=workdir / log_name, env=env,
                  stop_signal=signal.SIGTERM)
     try:
         proc.wait_for_log(r"\bready\.", timeout)
@@ -248,3 +251,29 @@ def start_worker(env: Mapping[str, str], workdir: Path, *, queue: str | None = N
         proc.stop()
         raise
     return proc
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, to stop and start at will (the
+    machine's shared Redis is never touched). No persistence: a restart comes back empty."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://{HOST}:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while not port_open(self.port):
+            if time.monotonic() > deadline:
+                raise ServerError("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None

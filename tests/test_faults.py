@@ -3,9 +3,7 @@ add-to-cart posts at once."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -14,33 +12,10 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import header_cart_count, text
-from tests.servers import free_port, port_open
+from tests.servers import OwnRedis
 from tests.tcp_proxy import TcpProxy
 
 services_only = pytest.mark.parametrize("backend", ["services"], indirect=True)
-
-
-class OwnRedis:
-    """A redis-server of the test's own, to stop and start at will."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not port_open(self.port):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc:
-            self.proc.terminate()
-            self.proc.wait(10)
-            self.proc = None
 
 
 @pytest.fixture
@@ -54,7 +29,7 @@ def own_redis():
 @pytest.fixture
 def app_config(app_config, request):
     if "own_redis" in request.fixturenames:
-        url = f"redis://127.0.0.1:{request.getfixturevalue('own_redis').port}/0"
+        url = request.getfixturevalue("own_redis").url
         app_config = {**app_config, "REDIS_URL": url, "CACHE_REDIS_URL": url}
     if "db_proxy" in request.fixturenames:
         proxy = request.getfixturevalue("db_proxy")

@@ -4,6 +4,7 @@ renders whose last one shows the last save."""
 
 from __future__ import annotations
 
+import signal
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -20,16 +21,27 @@ pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
 
 @pytest.fixture
-def app_config(app_config):
-    """Tasks go through the broker to the worker, in a queue of this test's own."""
-    return {**app_config, "CELERY_TASK_ALWAYS_EAGER": False,
-            "CELERY_QUEUE": app_config["REDIS_KEY_PREFIX"] + "celery"}
+def app_config(app_config, request):
+    """Tasks go through the broker to the worker, in a queue of this test's own; a task
+    held by a worker that died is handed out again after 2 s."""
+    config = {**app_config, "CELERY_TASK_ALWAYS_EAGER": False,
+              "CELERY_QUEUE": app_config["REDIS_KEY_PREFIX"] + "celery",
+              "CELERY_VISIBILITY_TIMEOUT": 2, "INDEX_SAFETY_NET_SECONDS": 2}
+    if "own_broker" in request.fixturenames:
+        config["CELERY_BROKER_URL"] = request.getfixturevalue("own_broker").url
+    return config
+
+
+def worker_env(app_config) -> dict[str, str]:
+    return servers.app_environment(
+        app_config, FLASK_CELERY_VISIBILITY_TIMEOUT="2", FLASK_INDEX_SAFETY_NET_SECONDS="2",
+        FLASK_CELERY_BROKER_URL=app_config.get("CELERY_BROKER_URL", ""))
 
 
 @pytest.fixture
 def worker(app_config, tmp_path):
     """The worker's log: a real worker consuming this test's queue."""
-    proc = servers.start_worker(servers.app_environment(app_config), tmp_path,
+    proc = servers.start_worker(worker_env(app_config), tmp_path,
                                 queue=app_config["CELERY_QUEUE"])
     try:
         yield proc.log_path
@@ -83,3 +95,75 @@ def test_a_burst_of_50_saves_coalesces_into_a_few_renders(app, shop, worker):
     print(f"\nrenders for a burst of 50 saves: {count}")
     assert 1 <= count <= 15
     assert "59.50" in page.read_text()
+
+
+@pytest.fixture
+def own_broker():
+    broker = servers.OwnRedis()
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def static_page(app) -> Path:
+    return Path(app.config["STATIC_PAGES_DIR"]) / "index.html"
+
+
+def assert_whole(page: Path) -> str:
+    html = page.read_text()
+    assert html.lstrip().lower().startswith("<!doctype html>") and html.rstrip().endswith(
+        "</html>")
+    return html
+
+
+def test_a_worker_killed_mid_render_leaves_the_page_whole_and_the_next_worker_renders(
+        app, shop, tmp_path):
+    from tests.conftest import mariadb_connection
+
+    write_index_html()
+    db.session.close()  # its read of the banners would hold off the lock below
+    first = servers.start_worker(worker_env(app.config), tmp_path,
+                                 queue=app.config["CELERY_QUEUE"], log_name="first.log")
+    blocker = mariadb_connection()
+    try:
+        database = db.engine.url.database
+        with blocker.cursor() as cur:  # the render will hang reading the promotions
+            cur.execute(f"LOCK TABLES `{database}`.index_promotion_banner WRITE")
+        set_price(shop.apples, "7.25")
+        db.session.commit()
+        first.wait_for_log(r"render_index.*event=start", 15)
+        time.sleep(0.3)
+        servers.Process._signal_group(first.popen.pid, signal.SIGKILL)  # the whole worker
+        first.popen.wait(5)
+        assert "9.90" in assert_whole(static_page(app))  # the old page, whole
+    finally:
+        blocker.close()  # releases the lock
+        first.stop()
+    second = servers.start_worker(worker_env(app.config), tmp_path,
+                                  queue=app.config["CELERY_QUEUE"], log_name="second.log")
+    try:
+        wait_for(lambda: "7.25" in static_page(app).read_text(), 30,
+                 "the task to run again on the next worker", second.log_path)
+        assert_whole(static_page(app))
+    finally:
+        second.stop()
+
+
+def test_a_save_while_the_broker_is_down_still_reaches_the_static_page(
+        app, shop, own_broker, tmp_path):
+    write_index_html()
+    proc = servers.start_worker(worker_env(app.config), tmp_path,
+                                queue=app.config["CELERY_QUEUE"], beat=True)
+    try:
+        own_broker.stop()
+        started = time.monotonic()
+        set_price(shop.apples, "6.40")
+        db.session.commit()  # the save itself must not fail or hang
+        assert time.monotonic() - started < 5
+        assert db.session.get(GoodsSKU, shop.apples).price == Decimal("6.40")
+        assert "9.90" in static_page(app).read_text()
+        own_broker.start()  # back (empty): beat's next tick re-renders
+        wait_for(lambda: "6.40" in static_page(app).read_text(), 30,
+                 "the safety-net render", proc.log_path)
+    finally:
+        proc.stop()
