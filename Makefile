@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app storefront
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test stack lint format clean
+.PHONY: run test stack bench lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 ## stack: gunicorn, Celery worker and beat, nginx on MariaDB and Redis (deploy/stack.sh)
 stack: $(STAMP)
 	deploy/stack.sh
+
+## bench: the shop against this machine's own floor (MariaDB, Redis; installs wrk), < 10 min
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

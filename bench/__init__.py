@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` measures the shop against this machine's own floor."""

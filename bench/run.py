@@ -1,0 +1,162 @@
+"""``make bench``: the shop measured against this machine's own floor, in one bounded run.
+
+Steps, loading one server at a time: a fresh MariaDB database and Redis prefix, a synthetic
+catalogue (20 categories x 50 SKUs); the load figures (nginx + gunicorn, then a cold
+gunicorn), each in turns with its floor (nginx with a plain file, gunicorn with a bare Flask
+view; same sizes and settings); memory over 20,000 requests; freshness with a real Celery
+worker; SQL query counts (then the catalogue grown to 200 categories). Everything is
+removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench import figures, memory, procs, queries, report, saves, wrk
+from bench import shop as shop_mod
+
+CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
+HARD_TIMEOUT_S = 9 * 60
+TOOLS = {"wrk": "wrk", "nginx": "nginx"}  # command: Debian package
+
+
+class BenchTimeout(RuntimeError):
+    pass
+
+
+class RepeatsCounted(logging.Filter):
+    """The app in this process (the staff saves) logs each kind of warning once; repeats
+    are counted for the report instead of filling the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: Counter[str] = Counter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = f"{record.levelname} {record.name}: {record.msg}"
+        self.counts[key] += 1
+        return self.counts[key] == 1
+
+
+def ensure_tools() -> None:
+    """wrk (and nginx) from Debian's packages when missing; `apt-get update` only if needed."""
+    missing = [pkg for cmd, pkg in TOOLS.items()
+               if not (shutil.which(cmd) or Path(f"/usr/sbin/{cmd}").exists())]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"bench: please install {' '.join(missing)} (apt-get install -y ...)")
+    log(f"installing {' '.join(missing)} with apt-get")
+    install = ["apt-get", "install", "-y", "-qq", *missing]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)  # noqa: S607
+        subprocess.run(install, env=env, check=True)  # noqa: S603
+
+
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.monotonic() - STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _timeout(signum: int, frame: FrameType | None) -> None:
+    raise BenchTimeout(f"the bench ran over its {HARD_TIMEOUT_S} s limit")
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(f"bench: stopped by signal {signum}")
+
+
+def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> dict[str, Any]:
+    app = shop.app()
+    log(f"seeding {CATEGORIES} categories x {SKUS} SKUs into {shop.database}")
+    with contextlib.redirect_stdout(io.StringIO()):  # the seeder's progress bar
+        cat = shop_mod.prepare(shop, app, CATEGORIES, SKUS)
+    repeats = RepeatsCounted()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(repeats)
+    log("load figures, each in turns with its floor (nginx static file, Flask bytes)")
+    figs, shopper = figures.shop_figures(shop, cat, load, settings)
+    log("memory: 20,000 requests on one worker")
+    mem = memory.memory(shop, cat, load, settings, shopper)
+    log("freshness: 50 timed saves and a burst of 50, with a real Celery worker")
+    fresh = saves.measure(shop, app, cat)
+    log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
+    with contextlib.redirect_stdout(io.StringIO()):
+        counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
+    return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
+            "freshness": fresh, "memory": mem, "app_warnings_in_bench": dict(repeats.counts)}
+
+
+def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split(
+        "\n")[0])
+    parser.add_argument("--duration", type=int, default=8, help="seconds per measured run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY, app and floor")
+    parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
+    parser.add_argument("--max-requests", type=int, default=0,
+                        help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
+    args = parser.parse_args(argv)
+    load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
+                    duration_s=args.duration)
+    return load, procs.Gunicorn(args.workers, args.threads, args.max_requests)
+
+
+def main(argv: list[str] | None = None) -> int:
+    load, settings = parse_args(argv)
+    ensure_tools()
+    signal.signal(signal.SIGALRM, _timeout)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.alarm(HARD_TIMEOUT_S)
+    started = datetime.now(UTC).replace(microsecond=0)
+    workdir = Path(tempfile.mkdtemp(prefix="sf-bench-"))
+    shop = shop_mod.create(workdir)
+    ok = False
+    try:
+        results = measure(shop, load, settings)
+        ok = True
+    finally:
+        signal.alarm(0)
+        shop_mod.drop(shop)
+        if ok:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            log(f"failed: the servers' logs are in {workdir}")
+    results["started"] = started.isoformat().replace("+00:00", "Z")
+    results["duration_s"] = time.monotonic() - STARTED
+    results["settings"] = {
+        "cores": os.cpu_count(), "gunicorn": settings.describe(),
+        "catalogue": f"{CATEGORIES} categories x {SKUS} SKUs (storefront.demo.seed)",
+        "wrk": (f"wrk -t{load.threads} -c{load.connections} -d{load.duration_s}s --latency "
+                f"after a {load.warmup_s} s warm-up, on 127.0.0.1"),
+    }
+    paths = report.write(results)
+    print(report.render(results))
+    log(f"done in {results['duration_s']:.0f} s; written: "
+        f"{', '.join(os.path.relpath(p) for p in paths[:2])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
