@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from redis.lock import Lock
 from sqlalchemy import Select, inspect, or_, select
 from sqlalchemy.orm import Session
 
@@ -36,8 +37,7 @@ log = logging.getLogger(__name__)
 
 INDEX_KEY = "index_page_data"
 CATEGORIES_KEY = "goods_categories"
-INDEX_TIMEOUT = 3600
-DETAIL_TIMEOUT = 3600
+PAGE_TIMEOUT = 3600  # every entry: data and shells alike
 LOCK_SECONDS = 10  # longest a rebuild may hold its lock before another may try
 WAIT_SECONDS = 1.0  # how long the others wait for that rebuild before building themselves
 
@@ -59,31 +59,31 @@ def get_shell(key: str) -> dict[str, Any] | None:
 
 
 def set_shell(key: str, shell: dict[str, Any]) -> None:
-    _set(shell_key(key), shell, DETAIL_TIMEOUT)
+    _set(shell_key(key), shell, PAGE_TIMEOUT)
 
 
 # --- reading ----------------------------------------------------------------------------
 
 
 def index_context() -> dict[str, Any]:
-    return _get_or_build(INDEX_KEY, catalog.build_index_context, INDEX_TIMEOUT)
+    return _get_or_build(INDEX_KEY, catalog.build_index_context, PAGE_TIMEOUT)
 
 
 def refresh_index() -> dict[str, Any]:
     """Build the homepage data from the database now and store it, whatever is cached."""
     data = catalog.build_index_context()
-    _set(INDEX_KEY, data, INDEX_TIMEOUT)
+    _set(INDEX_KEY, data, PAGE_TIMEOUT)
     return data
 
 
 def categories() -> list[dict[str, Any]]:
-    return _get_or_build(CATEGORIES_KEY, catalog.list_categories, INDEX_TIMEOUT)
+    return _get_or_build(CATEGORIES_KEY, catalog.list_categories, PAGE_TIMEOUT)
 
 
 def sku_detail(sku_id: int) -> dict[str, Any] | None:
     """The detail page's data with the category nav, or None for a missing/off-sale SKU."""
     data = _get_or_build(detail_key(sku_id), lambda: catalog.get_sku_detail(sku_id),
-                         DETAIL_TIMEOUT)
+                         PAGE_TIMEOUT)
     if data is None:
         return None
     nav = categories()
@@ -106,7 +106,7 @@ def _get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
     except Exception:  # Redis down: no lock to take, build for this request alone
         owner = False
     if not owner:
-        value = _wait_for(key)
+        value = _wait_for(key, lock)
         if value is not _MISSING:
             return value
     try:
@@ -122,13 +122,20 @@ def _get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
                 log.warning("page cache: could not release %s", key, exc_info=True)
 
 
-def _wait_for(key: str) -> Any:
+def _wait_for(key: str, lock: Lock) -> Any:
+    """The value the lock's owner stores; _MISSING once it let go without storing one (a
+    missing SKU) or the wait ran out."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.02)
         value = _get(key)
         if value is not _MISSING:
             return value
+        try:
+            if not lock.locked():
+                return _MISSING
+        except Exception:
+            return _MISSING
     return _MISSING
 
 
