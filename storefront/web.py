@@ -20,6 +20,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -78,7 +79,16 @@ SECURITY_HEADERS = {
 }
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, marked Secure whenever the request came over HTTPS
+    (nginx says so in X-Forwarded-Proto; ProxyFix believes it), not only by config."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.add_template_global(media_url)
     app.add_template_global(shells.slot)
     version = asset_version(app)
@@ -116,7 +126,8 @@ def init_app(app: Flask) -> None:
         signed_in = "_user_id" in session
         if signed_in and request.cookies.get(name) != "1":
             response.set_cookie(name, "1", httponly=True, samesite="Lax",
-                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+                                secure=current_app.session_interface.get_cookie_secure(
+                                    current_app))
         elif not signed_in and name in request.cookies:
             response.delete_cookie(name, httponly=True, samesite="Lax")
         return response

@@ -117,3 +117,29 @@ def test_sql_count_header_is_opt_in(app_config, shop):
     assert "X-SQL-Queries" not in plain.headers
     counted = create_app({**app_config, "SQL_COUNT_HEADER": True}).test_client()
     assert counted.get("/list/1").headers["X-SQL-Queries"] == "3"
+
+
+def test_cookies_are_secure_over_https(client, user):
+    from tests.conftest import PASSWORD
+
+    token = csrf_token_over(client, "https://shop.example/users/login")
+    response = client.post("https://shop.example/users/login",
+                           data={"username": "alice", "password": PASSWORD, "csrf_token": token},
+                           headers={"Referer": "https://shop.example/users/login"})  # as browsers
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
+
+
+def csrf_token_over(client, url):
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_oversized_bodies_are_refused(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/users/register", data={"username": "x" * 4096})
+    assert response.status_code == 413
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -59,3 +59,13 @@ def test_an_edit_rolled_back_renders_nothing(app, shop):
     db.session.rollback()
     db.session.commit()
     assert not static_index(app).exists()
+
+
+def test_product_text_is_escaped_in_the_static_page(runner, app, shop):
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.name = "<script>alert(1)</script>"
+    db.session.commit()
+    runner.invoke(args=["render-index"])
+    page = static_index(app).read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
