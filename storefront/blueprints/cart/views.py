@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from storefront.blueprints.cart.forms import AddToCartForm
-from storefront.blueprints.goods.views import MAX_ID
+from storefront.blueprints.goods.views import positive_int
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services import shopper
@@ -23,9 +23,8 @@ def add() -> Response | tuple[str, int]:
         # count problems first: the CSRF and sku_id errors say nothing useful to a shopper
         errors = form.count.errors or form.sku_id.errors or ["The form expired; please retry."]
         return _refuse(errors[0], 400)
-    raw_id = str(form.sku_id.data)
-    valid_id = raw_id.isdigit() and 0 < int(raw_id) <= MAX_ID
-    sku = db.session.get(GoodsSKU, int(raw_id)) if valid_id else None
+    sku_id = positive_int(str(form.sku_id.data))
+    sku = db.session.get(GoodsSKU, sku_id) if sku_id else None
     if sku is None or not sku.is_on_sale:
         return _refuse("That product is not for sale.", 404)
     count = form.count.data

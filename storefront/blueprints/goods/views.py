@@ -11,14 +11,21 @@ from storefront.services import catalog, shopper
 
 bp = Blueprint("goods", __name__)
 
-# Ids arrive as path text: anything but a positive integer of sane size is a 404, not a 500.
-MAX_ID = 2**31 - 1
+MAX_ID = 2**31 - 1  # the columns' range: a bigger number would be the database's error
+
+
+def positive_int(raw: str) -> int | None:
+    """``raw`` as an id or page number, or None: ids arrive as text ("abc", "-1", "1.5",
+    twenty digits) and anything but a positive integer of sane size is the visitor's error."""
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
 
 
 def parse_id(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    """``positive_int`` or a 404 page (never a 500)."""
+    value = positive_int(raw)
+    if value is None:
         abort(404)
-    return int(raw)
+    return value
 
 
 @bp.get("/")
@@ -47,10 +54,8 @@ def category_list(category_id: str) -> str:
     sort = request.args.get("sort", "default")
     if sort not in catalog.SORTS:
         sort = "default"
-    page = request.args.get("page", "1")
-    if not page.isdigit() or not 0 < int(page) <= MAX_ID:
-        abort(404)
-    data = catalog.list_skus(parse_id(category_id), sort, int(page))
+    page = parse_id(request.args.get("page", "1"))
+    data = catalog.list_skus(parse_id(category_id), sort, page)
     if data is None:
         abort(404)
     return render_template("goods/list.html", **data)
