@@ -23,8 +23,7 @@ from storefront import create_app
 from storefront.demo import seed
 from storefront.extensions import db
 from storefront.models import GoodsCategory, IndexCategoryGoodsBanner
-from storefront.services import accounts
-from storefront.services.static_pages import write_index_html
+from storefront.services import accounts, pages
 from tests import servers
 
 MARIADB = {"host": os.environ.get("BENCH_MARIADB_HOST", "127.0.0.1"),
@@ -131,7 +130,7 @@ def prepare(shop: Shop, app: Flask, n_categories: int, skus_per_category: int) -
     with app.app_context():
         seed(n_categories, skus_per_category)
         accounts.create_user(USERNAME, "bench@example.com", PASSWORD)
-        write_index_html()
+        pages.publish(pages.HOME)
         return catalogue()
 
 

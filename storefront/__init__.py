@@ -21,9 +21,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     # imported for their side effects: the tables for db and migrate, the commit listeners
-    from storefront import freshness, models  # noqa: F401
+    from storefront import models, tasks  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
-    from storefront.services import throttle
+    from storefront.services import (
+        freshness,  # noqa: F401
+        throttle,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -42,12 +45,14 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from storefront import admin, cli, web
     from storefront.blueprints.cart.views import bp as cart_bp
+    from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.users.views import bp as users_bp
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(cart_bp, url_prefix="/cart")
+    edge.init_app(app)
     web.init_app(app)
     logs.init_request_log(app)
     admin.init_admin(app)

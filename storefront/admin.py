@@ -31,7 +31,6 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from storefront.admin_images import MediaImageField
 from storefront.blueprints.users.views import safe_next
 from storefront.extensions import db
-from storefront.freshness import record_edit
 from storefront.models import (
     Goods,
     GoodsCategory,
@@ -45,6 +44,7 @@ from storefront.models import (
     User,
 )
 from storefront.security import hash_password
+from storefront.services.freshness import record_edit
 from storefront.web import csp_nonce, format_price, media_url
 
 ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),

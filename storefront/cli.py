@@ -1,20 +1,19 @@
-"""The `flask` commands of SPEC.md: seed-demo, create-admin, render-index."""
+"""The `flask` commands of SPEC.md: seed-demo, create-admin, render-index, warm-pages."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
-from storefront import freshness
 from storefront.extensions import db
-from storefront.services import accounts
-from storefront.services.static_pages import write_index_html
+from storefront.services import accounts, freshness, page_files, pages
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(render_index_command)
+    app.cli.add_command(warm_pages_command)
 
 
 @click.command("seed-demo")
@@ -50,4 +49,12 @@ def create_admin_command(username: str, email: str, password: str) -> None:
 @click.command("render-index")
 def render_index_command() -> None:
     """Write the static homepage now, without a worker."""
-    click.echo(f"Static homepage written to {write_index_html()}")
+    pages.publish(pages.HOME)
+    click.echo(f"Static homepage written to {page_files.path_of(pages.HOME)}")
+
+
+@click.command("warm-pages")
+def warm_pages_command() -> None:
+    """Write every catalogue page's files now, without a worker (after a deploy)."""
+    written = sum(pages.publish(key) for key in pages.catalogue_keys())
+    click.echo(f"{written} pages written to {page_files.folder()}")

@@ -34,8 +34,11 @@ class Defaults:
     CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
     CELERY_BROKER_URL = ""  # empty: REDIS_URL
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
-    INDEX_SAFETY_NET_SECONDS = 60  # beat re-renders the static page this often, in case a
-    # save could not reach the broker
+    INDEX_SAFETY_NET_SECONDS = 60  # beat writes the homepage (and sweeps old page files) this
+    # often, in case a save could not reach the broker
+    PAGE_MAX_AGE_SECONDS = 300  # the sweep rewrites page files older than this
+    PAGE_WARM_PER_SECOND = 20  # pages the worker writes per second when warming or sweeping
+    PAGE_SHARED_MAX_AGE = 60  # s-maxage of anonymous pages: how long a CDN may keep one
     LOG_LEVEL = "INFO"
     SQL_COUNT_HEADER = False  # benchmarks: X-SQL-Queries on every response
     LIST_PAGE_SIZE = 12
@@ -131,8 +134,8 @@ def _derive(app: Flask) -> None:
             "broker_connection_timeout": 2,
             "broker_transport_options": _redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
             "beat_schedule": {
-                "static-homepage-safety-net": {
-                    "task": "storefront.tasks.render_index",
+                "pages-safety-net": {
+                    "task": "storefront.tasks.sweep_pages",
                     "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
                 },
             },

@@ -6,11 +6,12 @@ task start, finish and retry lines from the signal handlers in ``celery_app``.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import logging.config
 import time
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, request
 
 request_log = logging.getLogger("storefront.request")
 
@@ -62,14 +63,25 @@ def _count_sql(app: Flask) -> None:
 
     from storefront.extensions import db
 
+    # One counter per request, in a context variable rather than ``g``: the page layer
+    # renders in an app context of its own, and its queries are this request's too.
     def count(*_: object) -> None:
-        if has_request_context():
-            g.sql_queries = g.get("sql_queries", 0) + 1
+        counter = _sql_queries.get(None)
+        if counter is not None:
+            counter[0] += 1
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
 
+    @app.before_request
+    def start_count() -> None:
+        _sql_queries.set([0])
+
     @app.after_request
     def sql_header(response: Response) -> Response:
-        response.headers["X-SQL-Queries"] = str(g.get("sql_queries", 0))
+        counter = _sql_queries.get(None)
+        response.headers["X-SQL-Queries"] = str(counter[0] if counter else 0)
         return response
+
+
+_sql_queries: contextvars.ContextVar[list[int]] = contextvars.ContextVar("sql_queries")

@@ -1,31 +1,67 @@
-"""Celery tasks. Each is idempotent: running one twice, or after a crash, does no harm."""
+"""Celery tasks: they write the catalogue pages to disk. Each is idempotent: running one
+twice, or after a crash, does no harm. Tasks call services, never the other way round."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
+from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storefront import freshness
-from storefront.services.static_pages import write_index_html
+from storefront.services import freshness, page_files, pages
 
 log = logging.getLogger(__name__)
 
+RETRY = dict(autoretry_for=(SQLAlchemyError, RedisError, OSError), retry_backoff=1,
+             retry_backoff_max=30, retry_jitter=True, max_retries=10, acks_late=True,
+             reject_on_worker_lost=True)
 
-@shared_task(
-    autoretry_for=(SQLAlchemyError, RedisError, OSError),
-    retry_backoff=1,
-    retry_backoff_max=30,
-    retry_jitter=True,
-    max_retries=10,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+
+@shared_task(**RETRY)
+def render_pages() -> int:
+    """Write the files of the pages that edits made stale (gathered by freshness)."""
+    keys = freshness.take_pending()
+    written = sum(pages.publish(key) for key in keys)
+    log.info("pages written: %d of %d stale", written, len(keys))
+    return written
+
+
+@shared_task(**RETRY)
 def render_index() -> str:
-    """Re-render the static homepage from the database as it is now."""
-    freshness.started_render()
-    path = write_index_html()
-    log.info("static homepage written to %s", path)
-    return str(path)
+    """Write the static homepage from the database as it is now."""
+    pages.publish(pages.HOME)
+    return str(page_files.path_of(pages.HOME))
+
+
+@shared_task(**RETRY)
+def warm_pages() -> int:
+    """After a full clear: every catalogue page, at most PAGE_WARM_PER_SECOND a second, so
+    the first visitors find files and the database is not swamped."""
+    return _publish_paced(list(pages.catalogue_keys()), "warm")
+
+
+@shared_task(**RETRY)
+def sweep_pages() -> int:
+    """The safety net (beat): the homepage, and every catalogue page whose file is missing
+    (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
+    removal may have been lost with the process that committed it), written again."""
+    fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
+    due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
+    return _publish_paced(due, "sweep")
+
+
+def _publish_paced(keys: list[str], why: str) -> int:
+    # inline (the embedded defaults, tests) nobody else waits for the database: no pacing
+    inline = current_app.config["CELERY_TASK_ALWAYS_EAGER"]
+    interval = 0.0 if inline else 1.0 / current_app.config["PAGE_WARM_PER_SECOND"]
+    written, started = 0, time.monotonic()
+    for n, key in enumerate(keys):
+        written += pages.publish(key)
+        pause = started + (n + 1) * interval - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+    log.info("pages written (%s): %d of %d", why, written, len(keys))
+    return written

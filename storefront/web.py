@@ -21,14 +21,12 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from storefront import shells
 from storefront.extensions import db, redis_store
-from storefront.services.shopper import cart_count
+from storefront.services import pages
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +88,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.add_template_global(media_url)
-    app.add_template_global(shells.slot)
+    app.add_template_global(pages.list_url)
     version = asset_version(app)
 
     @app.url_defaults
@@ -99,16 +97,6 @@ def init_app(app: Flask) -> None:
         if endpoint == "static":
             values.setdefault("v", version)
     app.add_template_filter(format_price, "price")
-
-    @app.context_processor
-    def header() -> dict:
-        # Per visitor: never part of a cached or static page's data.
-        try:
-            signed_in = current_user.is_authenticated
-        except Exception:  # the user's row could not be read: the error page must still render
-            log.warning("header: could not load the signed-in user", exc_info=True)
-            signed_in = False
-        return {"cart_count": cart_count(current_user.id) if signed_in else 0}
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -16,10 +16,10 @@ from PIL import Image
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from storefront import page_cache
-from storefront.extensions import cache, db
+from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU, IndexPromotionBanner, User
 from storefront.security import check_password
+from storefront.services import page_cache
 from tests import factories
 from tests.conftest import CSRF_RE, sign_in
 from tests.helpers import text
@@ -341,14 +341,14 @@ def test_bulk_take_off_sale_and_back(staff_client, app, shop):
 def test_promotion_edit_clears_the_homepage_but_not_detail_pages(staff_client, app, shop):
     staff_client.get(f"/goods/{shop.apples}")
     staff_client.get("/")
-    assert cache.get(page_cache.detail_key(shop.apples)) is not None
+    assert page_cache.peek(f"goods:{shop.apples}") is not None
     promo = db.session.scalar(db.select(IndexPromotionBanner).filter_by(name="Seafood week"))
     response = submit(staff_client, f"/admin/indexpromotionbanner/edit/?id={promo.id}",
                       {"name": "Oyster weekend"})
     assert response.status_code == 302
     assert "Oyster weekend" in text(staff_client.get("/"))
     assert "Oyster weekend" in static_homepage(app)
-    assert cache.get(page_cache.detail_key(shop.apples)) is not None
+    assert page_cache.peek(f"goods:{shop.apples}") is not None
 
 
 def test_moving_a_sku_refreshes_the_category_it_left(staff_client, shop):
@@ -443,7 +443,7 @@ def assert_nothing_changed(app, shop, media_before: set[str]) -> None:
     sku = reload(GoodsSKU, shop.apples)
     assert sku.price == Decimal("9.90") and sku.default_image == "goods/Fuji apples 500g.jpg"
     assert media_files(app) == media_before
-    assert cache.get(page_cache.detail_key(shop.apples)) is not None  # nothing cleared
+    assert page_cache.peek(f"goods:{shop.apples}") is not None  # nothing cleared
     assert static_homepage(app) is None  # nothing rendered
 
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from storefront import freshness
 from storefront.extensions import db
 from storefront.models import GoodsSKU
+from storefront.services import freshness
 from tests.helpers import text
 
 

@@ -1,5 +1,7 @@
-"""deploy/nginx.conf in front of a real gunicorn (deploy/gunicorn.conf.py): anonymous visitors
-get the static homepage from disk, signed-in visitors and everything else get the app.
+"""deploy/nginx.conf in front of a real gunicorn (deploy/gunicorn.conf.py): every catalogue
+page is a file on disk; anonymous visitors get it as it is, signed-in visitors get it with
+their own parts filled in (SSI), and a page without its file, and everything else, comes
+from the app.
 
 These run on the "services" backend only: gunicorn is a process of its own and must share the
 test's database and Redis, which the embedded backend keeps inside the test process.
@@ -17,15 +19,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from email.message import Message
+from html import unescape
 from pathlib import Path
 
+import brotli
 import pytest
 from flask import Flask
 
-from storefront.extensions import redis_store
-from storefront.services import shopper
-from storefront.services.static_pages import render_index_html, write_atomically, write_index_html
+from storefront.extensions import db, redis_store
+from storefront.models import GoodsSKU
+from storefront.services import freshness, page_files, pages, shopper
+from storefront.services.page_files import write_atomically
 from tests import servers
 from tests.conftest import CSRF_RE, PASSWORD, require_service
 
@@ -33,7 +39,7 @@ pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
 MARKER = b"<!-- served from disk -->"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 NGINX_405 = b"<center>nginx</center>"
 
 
@@ -125,20 +131,27 @@ def site(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Site]:
 
 
 def publish(folder: Path, html: bytes) -> None:
-    """What write_index_html() does with its render: the .gz twin first, then the page."""
+    """What page_files.write does with a render: the twins first, then the page."""
     folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(folder / "index.html.br", brotli.compress(html))
     write_atomically(folder / "index.html.gz", gzip.compress(html, mtime=0))
     write_atomically(folder / "index.html", html)
 
 
-def publish_marked_page() -> bytes:
-    """The real static homepage plus a marker the app never renders: a reply that carries it
-    came from the file."""
-    path = write_index_html()
-    head, tail = path.read_bytes().rsplit(b"</html>", 1)
-    html = head + MARKER + b"\n</html>" + tail
-    publish(path.parent, html)
-    return html
+def publish_marked(key: str = "home") -> bytes:
+    """The real page files plus a marker the app never renders: a reply that carries it came
+    from a file (the anonymous .html and its twins, and the signed-in .shtml alike)."""
+    assert pages.publish(key)
+    path = page_files.path_of(key)
+    marked = {}
+    for suffix in (".shtml", ".html"):
+        head, tail = page_files.path_of(key, suffix).read_bytes().rsplit(b"</html>", 1)
+        marked[suffix] = head + MARKER + b"\n</html>" + tail
+    write_atomically(path.with_name(path.name + ".br"), brotli.compress(marked[".html"]))
+    write_atomically(path.with_name(path.name + ".gz"), gzip.compress(marked[".html"]))
+    write_atomically(page_files.path_of(key, ".shtml"), marked[".shtml"])
+    write_atomically(path, marked[".html"])
+    return marked[".html"]
 
 
 def cart_count(page: str) -> int:
@@ -153,98 +166,185 @@ def csrf_in(page: str) -> str:
     return match.group(1)
 
 
-def test_anonymous_homepage_is_the_file_from_disk_even_with_the_app_down(site, shop):
-    html = publish_marked_page()
-    browser = site.browser()
-
-    for path in ("/", "/index"):
-        reply = browser.get(path)
-        assert reply.status == 200
-        assert reply.body == html
-        assert reply.headers["Content-Type"] == "text/html; charset=utf-8"
-    # gzip-accepting clients get the .gz twin as it is on disk (gzip_static, not on the fly)
-    zipped = browser.get("/", Accept_Encoding="gzip")
-    assert zipped.headers["Content-Encoding"] == "gzip"
-    assert zipped.body == (site.pages / "index.html.gz").read_bytes()
-    assert gzip.decompress(zipped.body) == html
-    head = browser.request("HEAD", "/")
-    assert head.status == 200 and head.body == b""
-    assert int(head.headers["Content-Length"]) == len(html)
-
-    site.gunicorn.stop()
-    assert browser.get("/goods/1").status == 502  # the app is really gone
-    assert browser.get("/").body == html
-
-
-def test_static_homepage_sends_security_and_revalidation_headers(site, shop):
-    publish_marked_page()
-    browser = site.browser()
-    reply = browser.get("/")
-
-    headers = reply.headers
-    assert headers["Content-Security-Policy"] == CSP
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert headers["Cache-Control"] == "no-cache"
-    assert headers["Server"] == "nginx"  # server_tokens off: no version
-    # the CSP allows no inline script: every script on the page is a file
-    scripts = re.findall(r"<script\b[^>]*>", reply.text)
-    assert scripts and all(" src=" in tag for tag in scripts)
-    # no-cache means "ask again": the browser's copy is confirmed with a 304
-    again = browser.get("/", If_None_Match=headers["ETag"])
-    assert again.status == 304 and again.body == b""
-
-
-def test_signed_in_user_gets_the_app_and_the_static_page_again_after_logout(
-        site, shop, user, app_config):
-    redis_store.client.hset(shopper.cart_key(user.id),
-                            mapping={str(shop.apples): 2, str(shop.prawns): 1})
-    html = publish_marked_page()
-    browser = site.browser()
-    assert browser.get("/").body == html
-
-    login_form = browser.get("/users/login")
-    assert login_form.status == 200
-    signed = browser.post("/users/login", {"username": "alice", "password": PASSWORD,
-                                           "csrf_token": csrf_in(login_form.text)})
-    assert signed.status == 302, signed.text
+def sign_in_through(browser: Browser, username: str = "alice", password: str = PASSWORD):
+    form = browser.get("/users/login")
+    reply = browser.post("/users/login", {"username": username, "password": password,
+                                          "csrf_token": csrf_in(form.text)})
+    assert reply.status == 302, reply.text
     assert browser.cookie("sf_signed_in") == "1"
 
-    for path in ("/", "/index"):
-        page = browser.get(path)
-        assert page.status == 200
-        assert MARKER not in page.body
-        assert re.search(r"Welcome\s*<strong>alice</strong>", page.text)
-        assert cart_count(page.text) == 3
 
+def catalogue(shop) -> dict[str, str]:
+    """A page of each kind: its key and its address."""
+    return {"home": "/", f"goods:{shop.apples}": f"/goods/{shop.apples}",
+            f"list:{shop.fruit}:default:1": f"/list/{shop.fruit}",
+            f"list:{shop.fruit}:price:1": f"/list/{shop.fruit}?sort=price"}
+
+
+def test_anonymous_pages_are_files_from_disk_even_with_the_app_down(site, shop):
+    files = {path: publish_marked(key) for key, path in catalogue(shop).items()}
+    files["/index"] = files["/"]
+    browser = site.browser()
+    site.gunicorn.stop()
+    assert browser.get("/livez").status == 502  # the app is really gone
+
+    for path, html in files.items():
+        reply = browser.get(path)
+        assert reply.status == 200, path
+        assert reply.body == html
+        assert reply.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "Set-Cookie" not in reply.headers
+    # the twins as they are on disk (gzip_static, brotli_static), not compressed on the fly
+    detail = page_files.path_of(f"goods:{shop.apples}")
+    zipped = browser.get(f"/goods/{shop.apples}", Accept_Encoding="gzip")
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.body == detail.with_name(detail.name + ".gz").read_bytes()
+    squeezed = browser.get(f"/goods/{shop.apples}", Accept_Encoding="gzip, br")
+    assert squeezed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(squeezed.body) == files[f"/goods/{shop.apples}"]
+    head = browser.request("HEAD", "/")
+    assert head.status == 200 and head.body == b""
+    assert int(head.headers["Content-Length"]) == len(files["/"])
+
+
+def test_anonymous_pages_send_cache_security_and_revalidation_headers(site, shop):
+    for key in catalogue(shop):
+        publish_marked(key)
+    browser = site.browser()
+    for path in catalogue(shop).values():
+        reply = browser.get(path)
+        headers = reply.headers
+        assert MARKER in reply.body, path
+        assert headers["Content-Security-Policy"] == CSP
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        assert "all" in headers["Surrogate-Key"].split()
+        assert headers["Server"] == "nginx"  # server_tokens off: no version
+        # the CSP allows no inline script: every script on the page is a file
+        scripts = re.findall(r"<script\b[^>]*>", reply.text)
+        assert scripts and all(" src=" in tag for tag in scripts)
+        # max-age=0 means "ask again": the browser's copy is confirmed with a 304
+        again = browser.get(path, If_None_Match=headers["ETag"])
+        assert again.status == 304 and again.body == b"", path
+        since = browser.get(path, If_Modified_Since=headers["Last-Modified"])
+        assert since.status == 304, path
+
+
+def test_signed_in_visitors_get_the_same_file_with_their_own_parts(site, shop, user):
+    from storefront.services import accounts
+
+    accounts.create_user("zoe", "zoe@example.com", "another long password")
+    redis_store.client.hset(shopper.cart_key(user.id),
+                            mapping={str(shop.apples): 2, str(shop.prawns): 1})
+    for key in catalogue(shop):
+        publish_marked(key)
+    alice, zoe = site.browser(), site.browser()
+    sign_in_through(alice)
+    sign_in_through(zoe, "zoe", "another long password")
+
+    tokens = {}
+    for name, browser, count in (("alice", alice, 3), ("zoe", zoe, 0)):
+        for path in (*catalogue(shop).values(), "/index"):
+            page = browser.get(path)
+            assert page.status == 200, path
+            assert MARKER in page.body, path  # the page file: Python made only the parts
+            assert re.search(rf"Welcome\s*<strong>{name}</strong>", page.text), path
+            assert "<!--#" not in page.text and "Login</a>" not in page.text
+            assert cart_count(page.text) == count
+            assert page.headers["Cache-Control"] == "private, no-store"
+            assert "ETag" not in page.headers
+            tokens.setdefault(name, set()).update(CSRF_RE.findall(page.text))
+    assert len(tokens["alice"]) == len(tokens["zoe"]) == 1
+    assert tokens["alice"] != tokens["zoe"]
+    buy = alice.get(f"/goods/{shop.apples}").text
+    assert 'action="/cart/add"' in buy and "Add to cart" in buy
+
+
+def test_a_flash_message_shows_once_on_a_page_served_from_its_file(site, shop, user):
+    publish_marked(f"goods:{shop.apples}")
+    browser = site.browser()
+    sign_in_through(browser)
+    page = browser.get(f"/goods/{shop.apples}")
+    added = browser.post("/cart/add", {"sku_id": str(shop.apples), "count": "2",
+                                       "csrf_token": csrf_in(page.text)})
+    assert added.status == 302
+    shown = browser.get(f"/goods/{shop.apples}")
+    assert MARKER in shown.body
+    assert "Added 2 × Fuji apples 500g to your cart." in unescape(shown.text)
+    assert cart_count(shown.text) == 2
+    again = browser.get(f"/goods/{shop.apples}")
+    assert "Added 2" not in again.text and cart_count(again.text) == 2
+
+
+def test_a_product_page_from_its_file_still_goes_into_the_history(site, shop, user):
+    publish_marked(f"goods:{shop.prawns}")
+    browser = site.browser()
+    sign_in_through(browser)
+    assert MARKER in browser.get(f"/goods/{shop.prawns}").body
+    assert shopper.history_ids(user.id) == [shop.prawns]
+    assert "Tiger prawns" in browser.get("/users/profile").text
+
+
+def test_logout_brings_back_the_anonymous_file(site, shop, user):
+    html = publish_marked()
+    browser = site.browser()
+    sign_in_through(browser)
+    page = browser.get("/")
     out = browser.post("/users/logout", {"csrf_token": csrf_in(page.text)})
     assert out.status == 302
     assert browser.cookie("sf_signed_in") is None
     after = browser.get("/")
-    assert after.body == html
-    assert "Welcome" not in after.text
+    assert after.body == html and "Welcome" not in after.text
 
 
-def test_without_the_static_file_the_app_serves_the_homepage(site, shop):
+def test_without_its_file_a_page_comes_from_the_app_for_everyone(site, shop, user):
+    anonymous, member = site.browser(), site.browser()
+    sign_in_through(member)
+    for path in (*catalogue(shop).values(), f"/list/{shop.fruit}?page=1&sort=default"):
+        plain = anonymous.get(path, Accept_Encoding="gzip")
+        assert plain.status == 200, path
+        body = gzip.decompress(plain.body) if plain.headers["Content-Encoding"] else plain.body
+        assert b"Fuji apples" in body and MARKER not in body and b"<!--#" not in body
+        assert plain.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        personal = member.get(path)
+        assert personal.status == 200, path
+        assert re.search(r"Welcome\s*<strong>alice</strong>", personal.text), path
+        assert "<!--#" not in personal.text
+
+
+def test_a_signed_in_visitor_still_gets_pages_while_the_app_is_down(site, shop, user):
+    html = publish_marked(f"goods:{shop.apples}")
     browser = site.browser()
-    reply = browser.get("/")  # nothing rendered yet: the folder does not even exist
-    assert reply.status == 200
-    assert "Fuji apples 500g" in reply.text and MARKER not in reply.body
+    sign_in_through(browser)
+    site.gunicorn.stop()
+    reply = browser.get(f"/goods/{shop.apples}")
+    assert reply.status == 200 and reply.body == html  # the page as anybody sees it
 
-    html = publish_marked_page()
-    assert browser.get("/index").body == html
-    for name in ("index.html", "index.html.gz"):
-        (site.pages / name).unlink()
-    for path in ("/", "/index"):
-        reply = browser.get(path, Accept_Encoding="gzip")
-        assert reply.status == 200
-        page = gzip.decompress(reply.body) if reply.headers["Content-Encoding"] else reply.body
-        assert b"Fuji apples 500g" in page and MARKER not in page
+
+def test_an_edit_shows_through_nginx_at_once_and_never_before_the_commit(site, shop):
+    browser = site.browser()
+    for key in catalogue(shop):
+        assert pages.publish(key)
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.price = Decimal("7.25")
+    freshness.record_edit(db.session, sku)  # flushed, not committed
+    for path in catalogue(shop).values():
+        assert "7.25" not in browser.get(path).text, path
+    db.session.commit()
+    for path in catalogue(shop).values():  # no waiting: the very next request is fresh
+        reply = browser.get(path, Accept_Encoding="gzip, br")
+        body = reply.body
+        if reply.headers["Content-Encoding"] == "br":
+            body = brotli.decompress(body)
+        elif reply.headers["Content-Encoding"] == "gzip":
+            body = gzip.decompress(body)
+        assert b"7.25" in body and b"9.90</span> / 500g" not in body, path
 
 
 def test_post_to_the_homepage_is_answered_by_the_app(site, shop):
-    publish_marked_page()  # the file exists, yet a POST must not reach it
+    publish_marked()  # the file exists, yet a POST must not reach it
     browser = site.browser()
     for path in ("/", "/index"):
         reply = browser.post(path, {"q": "1"})
@@ -277,11 +377,8 @@ def test_static_files_and_media_come_from_nginx_with_long_cache(site, app):
     assert browser.get("/media/goods/missing.jpg").status == 404
 
 
-def test_detail_pages_and_everything_else_go_to_the_app(site, shop):
+def test_everything_else_goes_to_the_app(site, shop):
     browser = site.browser()
-    detail = browser.get(f"/goods/{shop.apples}")
-    assert detail.status == 200
-    assert "Fuji apples 500g" in detail.text and "Sweet and crunchy!" in detail.text
     missing = browser.get("/goods/not-a-number")
     assert missing.status == 404 and "Back to the homepage" in missing.text
     assert browser.get("/livez").status == 200
@@ -291,7 +388,7 @@ def test_detail_pages_and_everything_else_go_to_the_app(site, shop):
 def test_readers_never_see_a_half_written_page(site, shop):
     """50 publishes of different pages while readers poll the file on disk and through
     nginx (plain and gzip): every read is one whole version."""
-    base = render_index_html()
+    base = pages.home().anonymous
     # ~0.5 MB and of different lengths, so a torn or mixed page cannot pass for a whole one
     versions = [base.replace("</html>", f"<!-- version {i} {'x' * (500_000 + 997 * i)} -->"
                                         "\n</html>").encode() for i in range(51)]

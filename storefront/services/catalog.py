@@ -1,7 +1,8 @@
 """What the shopper-facing pages show, as plain data (dicts, lists, str, int, Decimal).
 
-Plain data is what the page cache will keep and what the static homepage renders from, so no
-ORM object leaves this module. Every query filters on-sale SKUs: nothing else is for sale.
+Plain data is what the page layer renders from, so no ORM object leaves this module. Every
+query filters on-sale SKUs: nothing else is for sale. Each page's data carries ``tags``: the
+names (``services.tags``) of everything it read, so an edit of any of it makes it stale.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from storefront.models import (
     OrderInfo,
     User,
 )
+from storefront.services import tags as tag
 from storefront.services.pagination import Page
 
 TILES_PER_KIND = 4  # title links and image tiles per category row on the homepage
@@ -65,30 +67,35 @@ def list_categories() -> list[Data]:
 def build_index_context() -> Data:
     """Everything the homepage shows but the visitor's own header: four queries in all."""
     categories = list_categories()
+    # Placed SKUs that are off sale are read too (and skipped): the page must go stale when
+    # one of them comes back on sale.
     banners = db.session.scalars(
         select(IndexGoodsBanner)
         .join(IndexGoodsBanner.sku)
-        .where(GoodsSKU.is_on_sale.is_(True))
         .options(contains_eager(IndexGoodsBanner.sku))
         .order_by(IndexGoodsBanner.index, IndexGoodsBanner.id)
-    )
+    ).all()
     promotions = db.session.scalars(
         select(IndexPromotionBanner).order_by(IndexPromotionBanner.index, IndexPromotionBanner.id)
     )
+    rows, placed = _category_rows(categories)
     return {
         "categories": categories,
-        "banners": [{"image": b.image, "sku": sku_card(b.sku)} for b in banners],
+        "banners": [{"image": b.image, "sku": sku_card(b.sku)} for b in banners
+                    if b.sku.is_on_sale],
         "promotions": [{"name": p.name, "url": p.url, "image": p.image} for p in promotions],
-        "rows": _category_rows(categories),
+        "rows": rows,
+        "tags": [tag.ALL, tag.NAV, tag.HOME,
+                 *sorted({tag.sku(i) for i in placed | {b.sku_id for b in banners}})],
     }
 
 
-def _category_rows(categories: list[Data]) -> list[Data]:
-    """Each category with its first title links and image tiles, from one query."""
+def _category_rows(categories: list[Data]) -> tuple[list[Data], set[int]]:
+    """Each category with its first title links and image tiles, from one query; and the ids
+    of every SKU placed there, shown or not."""
     placements = db.session.scalars(
         select(IndexCategoryGoodsBanner)
         .join(IndexCategoryGoodsBanner.sku)
-        .where(GoodsSKU.is_on_sale.is_(True))
         .options(contains_eager(IndexCategoryGoodsBanner.sku))
         .order_by(
             IndexCategoryGoodsBanner.category_id,
@@ -98,14 +105,16 @@ def _category_rows(categories: list[Data]) -> list[Data]:
         )
     )
     rows = {c["id"]: {"category": c, "titles": [], "images": []} for c in categories}
+    placed = set()
     for placement in placements:
+        placed.add(placement.sku_id)
         row = rows.get(placement.category_id)
-        if row is None:
+        if row is None or not placement.sku.is_on_sale:
             continue
         kind = "titles" if placement.display_type == IndexCategoryGoodsBanner.TITLE else "images"
         if len(row[kind]) < TILES_PER_KIND:
             row[kind].append(sku_card(placement.sku))
-    return list(rows.values())
+    return list(rows.values()), placed
 
 
 def get_sku_detail(sku_id: int) -> Data | None:
@@ -127,6 +136,7 @@ def get_sku_detail(sku_id: int) -> Data | None:
         .where(GoodsSKU.goods_id == sku.goods_id, GoodsSKU.id != sku.id)
         .order_by(GoodsSKU.price, GoodsSKU.id)
     )
+    reviews = _reviews(sku.id)
     return {
         "category_id": sku.category_id,
         "sku": {
@@ -138,7 +148,12 @@ def get_sku_detail(sku_id: int) -> Data | None:
         },
         "new_skus": newest_skus(sku.category_id, exclude=sku.id),
         "same_goods": [sku_card(s) for s in same_goods],
-        "reviews": _reviews(sku.id),
+        "reviews": reviews,
+        "tags": [tag.ALL, tag.NAV, tag.sku(sku.id), tag.goods(sku.goods_id),
+                 tag.goods_skus(sku.goods_id), tag.category_skus(sku.category_id),
+                 tag.reviews(sku.id),
+                 *sorted({tag.order(r["order_id"]) for r in reviews}
+                         | {tag.user(r["user_id"]) for r in reviews})],
     }
 
 
@@ -153,15 +168,16 @@ def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
 
 def _reviews(sku_id: int) -> list[Data]:
     rows = db.session.execute(
-        select(OrderGoods.comment, OrderGoods.created_at, User.username)
+        select(OrderGoods.comment, OrderGoods.created_at, OrderGoods.order_id, OrderInfo.user_id,
+               User.username)
         .join(OrderGoods.order)
         .join(OrderInfo.user)
         .where(OrderGoods.sku_id == sku_id, OrderGoods.comment != "")
         .order_by(OrderGoods.created_at.desc(), OrderGoods.id.desc())
         .limit(current_app.config["REVIEWS_ON_DETAIL"])
     )
-    return [{"username": r.username, "comment": r.comment, "created_at": r.created_at}
-            for r in rows]
+    return [{"username": r.username, "comment": r.comment, "created_at": r.created_at,
+             "order_id": r.order_id, "user_id": r.user_id} for r in rows]
 
 
 def list_skus(category_id: int, sort: str, page: int) -> Data | None:
@@ -191,6 +207,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "sort": sort,
         "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
         "new_skus": newest_skus(category_id),
+        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id)],
     }
 
 

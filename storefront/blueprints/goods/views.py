@@ -1,13 +1,12 @@
-"""Homepage, detail page and category list: parse, call the catalog, render."""
+"""Homepage, detail page and category list: parse, ask the page layer, send."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
-from storefront import page_cache, shells
-from storefront.blueprints.cart.forms import AddToCartForm
-from storefront.services import catalog, shopper
+from storefront.blueprints.edge.views import send_page
+from storefront.services import catalog, pages, shopper
 
 bp = Blueprint("goods", __name__)
 
@@ -30,32 +29,28 @@ def parse_id(raw: str) -> int:
 
 @bp.get("/")
 @bp.get("/index", endpoint="index_alias")
-def index() -> str:
-    return shells.render_page("goods/index.html", page_cache.INDEX_KEY, page_cache.index_context)
+def index() -> Response:
+    return send_page(pages.home())
 
 
 @bp.get("/goods/<sku_id>")
-def detail(sku_id: str) -> str:
+def detail(sku_id: str) -> Response:
     sku = parse_id(sku_id)
-    html = shells.render_page(
-        "goods/detail.html", page_cache.detail_key(sku), lambda: page_cache.sku_detail(sku),
-        slot_data=lambda data: {"sku": {"id": sku, "stock": data["sku"]["stock"]}},
-        form=AddToCartForm(sku_id=sku, count=1),
-    )
-    if html is None:
+    page = pages.detail(sku)
+    if page is None:
         abort(404)
-    if current_user.is_authenticated:
-        shopper.record_view(current_user.id, sku)
-    return html
+    if current_user.is_authenticated and request.headers.get("X-Edge") != "ssi":
+        shopper.record_view(current_user.id, sku)  # else nginx's fragment call did
+    return send_page(page)
 
 
 @bp.get("/list/<category_id>")
-def category_list(category_id: str) -> str:
+def category_list(category_id: str) -> Response:
     sort = request.args.get("sort", "default")
     if sort not in catalog.SORTS:
         sort = "default"
-    page = parse_id(request.args.get("page", "1"))
-    data = catalog.list_skus(parse_id(category_id), sort, page)
-    if data is None:
+    page = pages.category_list(parse_id(category_id), sort,
+                               parse_id(request.args.get("page", "1")))
+    if page is None:
         abort(404)
-    return render_template("goods/list.html", **data)
+    return send_page(page)

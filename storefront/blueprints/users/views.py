@@ -93,4 +93,5 @@ def logout() -> Response:
 def profile() -> str:
     history = catalog.skus_in_order(shopper.history_ids(current_user.id))
     return render_template("users/profile.html", history=history,
-                           categories=catalog.list_categories())
+                           categories=catalog.list_categories(),
+                           cart_count=shopper.cart_count(current_user.id))

@@ -1,0 +1,136 @@
+"""From "staff edited something" to "every page shows it": after the commit, and only then.
+
+Edits are recorded on the SQLAlchemy session (``record_edit``) by whoever makes them: the
+admin's ``on_model_change`` / ``on_model_delete`` hooks, its bulk actions, the CLI. Those
+run before the commit, when the worker would still read the old rows, so nothing happens
+yet: the record is only the edit's tags (``services.tags``). The ``after_commit`` listener
+then acts, in this order:
+1. the cached pages carrying those tags are dropped (``page_cache.invalidate``);
+2. their files go, so nginx asks the app, which renders them from the committed rows: the
+   page is fresh from this moment on;
+3. the worker is asked to write their files again (``schedule_render``).
+``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
+page file goes: slower pages for a while, never stale ones.
+
+Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
+``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+
+import redis
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from storefront.extensions import redis_store
+from storefront.services import page_cache, page_files, tags
+
+log = logging.getLogger(__name__)
+
+RECORD = "storefront_stale_tags"
+PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most this long
+# A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
+# the stale page's files are already gone, and the app serves the fresh page meanwhile.
+COALESCE_SECONDS = 1.0
+
+
+def record_edit(session: Session, obj: object) -> None:
+    """Note what an add, change or delete of ``obj`` makes stale, for after the commit."""
+    stale = session.info.setdefault(RECORD, set())
+    # Twice: before the flush, while the old values (a category the SKU left) are still in
+    # its history; after it, when a new object has its id.
+    with session.no_autoflush:
+        stale |= tags.of_edit(obj)
+    session.flush()
+    stale |= tags.of_edit(obj)
+
+
+def record_everything(session: Session) -> None:
+    """For edits too broad to list (a bulk import): every page is stale."""
+    session.info.setdefault(RECORD, set()).add(tags.ALL)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    stale = session.info.pop(RECORD, None)
+    if stale:
+        make_fresh(stale)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(RECORD, None)
+
+
+def make_fresh(stale: set[str]) -> None:
+    """Drop what carries ``stale`` tags, remove its files, and queue its renders."""
+    try:
+        keys = page_cache.invalidate(stale)
+    except redis.RedisError:
+        log.error("freshness: Redis did not answer; removing every page file", exc_info=True)
+        keys = None
+    if keys is None:  # which pages carry the tags is not known: any of them may
+        keys, stale = set(), {tags.ALL}
+    try:
+        if tags.ALL in stale or tags.NAV in stale:
+            page_files.remove_all()
+        else:
+            page_files.remove(keys)
+    except OSError:
+        log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
+    if tags.ALL in stale or tags.NAV in stale:
+        schedule_warm()
+    else:
+        schedule_render(keys | {"home"} if tags.HOME in stale else keys)
+
+
+def _key(name: str) -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
+
+
+def schedule_render(keys: Iterable[str]) -> None:
+    """Have the worker write these pages' files, with whatever else gathers meanwhile."""
+    keys = set(keys)
+    if not keys:
+        return
+    client = redis_store.client
+    try:
+        client.sadd(_key("pending"), *keys)
+        if not client.set(_key("queued"), "1", nx=True, ex=PENDING_TTL):
+            return  # a queued task has not started yet: it will render these too
+    except redis.RedisError:
+        log.warning("freshness: no pending set (Redis down); the pages render on demand",
+                    exc_info=True)
+        return
+    _send("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
+
+
+def schedule_warm() -> None:
+    _send("storefront.tasks.warm_pages")
+
+
+def take_pending() -> list[str]:
+    """For the render task, before it reads: the keys gathered so far. Edits from now on
+    queue a task of their own."""
+    client = redis_store.client
+    with client.pipeline(transaction=True) as pipe:
+        pipe.delete(_key("queued"))
+        pipe.smembers(_key("pending"))
+        pipe.delete(_key("pending"))
+        keys = pipe.execute()[1]
+    return sorted(keys)
+
+
+def _send(task: str, **options: object) -> None:
+    """Queue a task by name: services never import the tasks module (it imports them)."""
+    try:
+        current_app.extensions["celery"].tasks[task].apply_async(**options)
+    except Exception:  # the broker is down: the pages render on demand meanwhile
+        log.error("freshness: could not queue %s", task, exc_info=True)
+        with contextlib.suppress(redis.RedisError):
+            redis_store.client.delete(_key("queued"))

@@ -1,0 +1,200 @@
+"""The page layer's cache: rendered pages under their keys, the tags each one carries, a
+stampede lock per key, and invalidation by tag.
+
+Entries live in Flask-Caching (plain data: str and tuples). Beside them, in Redis:
+- ``tag:<tag>``, a set of the page keys that carry the tag (so an edit finds its pages,
+  and their files); an invalidation deletes the sets it used;
+- ``gen``, a counter bumped by every invalidation, and ``invalidations``, a sorted set of
+  ``<gen>|<tag>`` scored by gen. A page built while an invalidation of one of its tags ran
+  may have read the rows from before the commit: the builder notes ``gen`` before it reads,
+  and after storing looks up what was invalidated since; if its tags are among them it drops
+  what it stored (``stale_since``). An invalidation that starts after that check finds the
+  page through its tag sets. Either way no entry outlives a commit that made it stale.
+
+A cache that does not answer (Redis down) costs speed, never the page; what a failed
+invalidation leaves behind expires after ``ENTRY_SECONDS`` (README, "Freshness").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import redis
+from flask import current_app
+
+from storefront.extensions import cache, redis_store
+from storefront.services import tags as tag
+
+log = logging.getLogger(__name__)
+
+ENTRY_SECONDS = 300  # the longest a page can stay stale when an invalidation is lost
+LOCK_SECONDS = 10  # longest a rebuild may hold its lock before another may try
+WAIT_SECONDS = 1.0  # how long the others wait for that rebuild before building themselves
+LOG_LENGTH = 10_000  # invalidations kept for builders to check against
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A rendered page: ``html`` with the edge's includes for a visitor's own parts,
+    ``anonymous`` the same page as nobody in particular sees it."""
+
+    key: str
+    html: str
+    anonymous: str
+    tags: tuple[str, ...]
+    built_at: float
+
+    @property
+    def etag(self) -> str:
+        return hashlib.blake2b(self.anonymous.encode(), digest_size=12).hexdigest()
+
+
+Build = Callable[[], Entry | None]
+
+
+def get_or_build(key: str, build: Build) -> Entry | None:
+    """The cached page, else build it: one builder at a time per key, the rest wait.
+
+    Nothing is cached for a None (a missing SKU): ids are endless, the cache is not.
+    """
+    entry = _get(key)
+    if entry is not None:
+        return entry
+    lock = redis_store.client.lock(_name(f"lock:{key}"), timeout=LOCK_SECONDS, blocking=False)
+    try:
+        owner = lock.acquire()
+    except redis.RedisError:  # no lock to take: build for this request alone
+        owner = False
+    if not owner:
+        entry = _wait_for(key, lock)
+        if entry is not None:
+            return entry
+    try:
+        return build_and_store(key, build)
+    finally:
+        if owner:
+            try:
+                lock.release()
+            except redis.RedisError:
+                log.warning("page cache: could not release %s", key, exc_info=True)
+
+
+def build_and_store(key: str, build: Build) -> Entry | None:
+    """Build the page from the database now and store it, unless an edit overtook it."""
+    since = generation()
+    entry = build()
+    if entry is None:
+        return None
+    if _store(entry) and stale_since(since, entry.tags):
+        try:
+            forget([key])
+        except Exception:  # Redis went away between the two: the entry expires
+            log.warning("page cache: could not drop overtaken %s", key, exc_info=True)
+    return entry
+
+
+def generation() -> int | None:
+    try:
+        return int(redis_store.client.get(_name("gen")) or 0)
+    except redis.RedisError:
+        return None
+
+
+def stale_since(since: int | None, tags: Iterable[str]) -> bool:
+    """True when one of ``tags`` was invalidated after generation ``since`` (or we cannot
+    tell: Redis did not answer)."""
+    if since is None:
+        return True
+    try:
+        logged = redis_store.client.zrangebyscore(_name("invalidations"), f"({since}", "+inf")
+    except redis.RedisError:
+        return True
+    touched = {item.split("|", 1)[1] for item in logged}
+    return tag.ALL in touched or not touched.isdisjoint(tags)
+
+
+def invalidate(tags: Iterable[str]) -> set[str] | None:
+    """Every page carrying one of ``tags`` is dropped; returns their keys, or None when
+    Redis lost the record of which page carries what (it restarted empty): every page may
+    be stale then."""
+    tags = set(tags)
+    if not tags:
+        return set()
+    client = redis_store.client
+    gen = client.incr(_name("gen"))
+    if gen == 1:  # the counter was gone, and the tag sets with it
+        tags.add(tag.ALL)
+    sets = [_name(f"tag:{t}") for t in tags]
+    with client.pipeline(transaction=True) as pipe:
+        pipe.zadd(_name("invalidations"), {f"{gen}|{t}": gen for t in tags})
+        pipe.zremrangebyscore(_name("invalidations"), "-inf", gen - LOG_LENGTH)
+        pipe.sunion(sets)
+        pipe.delete(*sets)
+        keys = pipe.execute()[2]
+    forget(keys)
+    return None if gen == 1 else set(keys)
+
+
+def forget(keys: Iterable[str]) -> None:
+    keys = [_entry_key(k) for k in keys]
+    if keys:
+        cache.delete_many(*keys)
+
+
+def _store(entry: Entry) -> bool:
+    try:
+        cache.set(_entry_key(entry.key), entry, timeout=ENTRY_SECONDS)
+        with redis_store.client.pipeline(transaction=False) as pipe:
+            # the counter's absence later tells that Redis lost the tag sets (see invalidate)
+            pipe.set(_name("gen"), 1, nx=True)
+            # no expiry: a page's files outlive its entry, and an edit must still find them
+            for t in entry.tags:
+                pipe.sadd(_name(f"tag:{t}"), entry.key)
+            pipe.execute()
+    except Exception:  # Redis down: the page is served all the same, just not kept
+        log.warning("page cache unavailable: %s not stored", entry.key, exc_info=True)
+        return False
+    return True
+
+
+def _wait_for(key: str, lock: redis.lock.Lock) -> Entry | None:
+    """The entry the lock's owner stores; None once it let go without storing one (a
+    missing SKU) or the wait ran out."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        entry = _get(key)
+        if entry is not None:
+            return entry
+        try:
+            if not lock.locked():
+                return None
+        except redis.RedisError:
+            return None
+    return None
+
+
+def peek(key: str) -> Entry | None:
+    """The cached page at ``key``, if any, without building it (tests, the bench)."""
+    return _get(key)
+
+
+def _get(key: str) -> Entry | None:
+    try:
+        return cache.get(_entry_key(key))
+    except Exception:
+        log.warning("page cache unavailable: building %s from the database", key,
+                    exc_info=True)
+        return None
+
+
+def _entry_key(key: str) -> str:
+    return f"page:{key}"  # Flask-Caching adds CACHE_KEY_PREFIX
+
+
+def _name(suffix: str) -> str:
+    return f"{current_app.config['CACHE_KEY_PREFIX']}pages:{suffix}"

@@ -1,0 +1,136 @@
+"""Catalogue pages on disk, for nginx to send without asking Python.
+
+For each page (``services.pages``) the worker writes, in ``STATIC_PAGES_DIR``:
+- ``<page>.html`` as an anonymous visitor sees it, with ``.gz`` and ``.br`` twins for
+  nginx's gzip_static and brotli_static;
+- ``<page>.shtml``, the same render with the edge's includes, which nginx fills in for a
+  signed-in visitor (SSI).
+``<page>`` is ``index`` for the homepage, ``goods/<id>``, ``list/<category>/<sort>-<page>``
+(deploy/nginx.conf maps each canonical URL to it). Files are replaced by one rename, so a
+reader sees the old page or the new one, never half of one; a stale page's files are
+removed after the commit that made it stale, and nginx asks the app until the worker has
+written the new ones.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import brotli
+from flask import current_app
+
+from storefront.services.page_cache import Entry
+
+log = logging.getLogger(__name__)
+
+# what nginx sends first when it is there goes first and goes last: a twin is never older
+# than the page it stands for while it is being replaced
+_SUFFIXES = (".html.br", ".html.gz", ".shtml", ".html")
+
+
+def folder() -> Path:
+    return Path(current_app.config["STATIC_PAGES_DIR"])
+
+
+def stem(key: str) -> str:
+    kind, *args = key.split(":")
+    if kind == "home":
+        return "index"
+    if kind == "goods":
+        return f"goods/{args[0]}"
+    category_id, sort, page = args
+    return f"list/{category_id}/{sort}-{page}"
+
+
+def key_of(path: Path) -> str | None:
+    """The page key of an anonymous page file (the inverse of ``stem``), or None."""
+    parts = path.relative_to(folder()).with_suffix("").parts
+    if parts == ("index",):
+        return "home"
+    if len(parts) == 2 and parts[0] == "goods":
+        return f"goods:{parts[1]}"
+    if len(parts) == 3 and parts[0] == "list" and "-" in parts[2]:
+        sort, page = parts[2].split("-", 1)
+        return f"list:{parts[1]}:{sort}:{page}"
+    return None
+
+
+def written_within(seconds: float) -> list[str]:
+    """Keys of the pages whose files were written less than ``seconds`` ago."""
+    since = time.time() - seconds
+    found = []
+    for path in folder().rglob("*.html"):
+        try:
+            if path.stat().st_mtime >= since and (key := key_of(path)):
+                found.append(key)
+        except OSError:  # replaced or removed meanwhile
+            continue
+    return found
+
+
+def path_of(key: str, suffix: str = ".html") -> Path:
+    return folder() / (stem(key) + suffix)
+
+
+def write(entry: Entry) -> Path:
+    """Publish the page's files; returns the anonymous page's path."""
+    anonymous = entry.anonymous.encode()
+    contents = {
+        ".html.br": brotli.compress(anonymous, mode=brotli.MODE_TEXT, quality=11),
+        ".html.gz": gzip.compress(anonymous, compresslevel=9, mtime=0),
+        ".shtml": entry.html.encode(),
+        ".html": anonymous,
+    }
+    path = path_of(entry.key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in _SUFFIXES:
+        write_atomically(path_of(entry.key, suffix), contents[suffix])
+    return path
+
+
+def remove(keys: Iterable[str]) -> None:
+    """The pages' files go (the plain page first: nginx then asks the app at once)."""
+    for key in keys:
+        for suffix in reversed(_SUFFIXES):
+            path_of(key, suffix).unlink(missing_ok=True)
+
+
+def remove_all() -> None:
+    """Every page file goes (a change that shows on every page, such as the category nav)."""
+    for suffix in reversed(_SUFFIXES):
+        path_of("home", suffix).unlink(missing_ok=True)
+    for sub in ("goods", "list"):
+        # renamed away first, so nginx never serves from a folder half deleted
+        target = folder() / sub
+        if target.is_dir():
+            doomed = folder() / f".{sub}.doomed.{os.getpid()}"
+            os.replace(target, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+
+
+def write_atomically(path: Path, content: bytes) -> Path:
+    """Temp file in the same folder, fsync, mode 0644, then one rename over the old file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # the rename itself survives a crash
+    finally:
+        os.close(dir_fd)
+    return path

@@ -1,0 +1,154 @@
+"""The page layer: one function per catalogue page, each returning the page to send.
+
+``home()``, ``detail(sku_id)`` and ``category_list(category_id, sort, page)`` give a
+``page_cache.Entry``: the page rendered once for everybody from ``services.catalog``'s data,
+with the edge's includes where a visitor's own parts go (``services.ssi``), and the tags
+of everything it shows. A view sends it; the worker writes it to disk (``page_files``) for
+nginx; the freshness listener finds it by tag. Nobody outside this module sees a key.
+
+Keys: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<page>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, select
+
+from storefront.extensions import db
+from storefront.models import GoodsSKU
+from storefront.services import catalog, page_cache, page_files, ssi
+from storefront.services.page_cache import Entry
+
+log = logging.getLogger(__name__)
+
+HOME = "home"
+
+
+def home() -> Entry:
+    entry = page_cache.get_or_build(HOME, _build_home)
+    assert entry is not None  # the homepage always exists
+    return entry
+
+
+def detail(sku_id: int) -> Entry | None:
+    """The SKU's page, or None when it is missing or off sale."""
+    key = f"goods:{sku_id}"
+    return page_cache.get_or_build(key, lambda: _build_detail(key, sku_id))
+
+
+def category_list(category_id: int, sort: str, page: int) -> Entry | None:
+    """One page of a category's SKUs, or None for a missing category or a page past the end."""
+    key = f"list:{category_id}:{sort}:{page}"
+    return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
+
+
+def url_of(key: str) -> str:
+    """The canonical address of the page at ``key`` (what nginx maps to its file)."""
+    kind, *args = key.split(":")
+    if kind == HOME:
+        return "/"
+    if kind == "goods":
+        return f"/goods/{args[0]}"
+    category_id, sort, page = args
+    return f"/list/{category_id}{_list_query(sort, int(page))}"
+
+
+def list_url(category_id: int, sort: str = "default", page: int = 1) -> str:
+    """A category list page's canonical address, the one nginx knows a file for (templates)."""
+    return url_for("goods.category_list", category_id=category_id) + _list_query(sort, page)
+
+
+def _list_query(sort: str, page: int) -> str:
+    """The defaults left out, ``sort`` before ``page``: one spelling per page."""
+    query = "&".join(p for p in (f"sort={sort}" if sort != "default" else "",
+                                 f"page={page}" if page != 1 else "") if p)
+    return f"?{query}" if query else ""
+
+
+def rebuild(key: str) -> Entry | None:
+    """The page at ``key`` from the database as it is now, stored whatever was cached."""
+    kind, *args = key.split(":")
+    if kind == HOME:
+        return page_cache.build_and_store(key, _build_home)
+    if kind == "goods":
+        return page_cache.build_and_store(key, lambda: _build_detail(key, int(args[0])))
+    category_id, sort, page = args
+    return page_cache.build_and_store(
+        key, lambda: _build_list(key, int(category_id), sort, int(page)))
+
+
+def catalogue_keys() -> Iterator[str]:
+    """Every catalogue page there is: the homepage, each on-sale SKU, each category list in
+    each sort and page (what warming renders after a full clear). Two queries."""
+    yield HOME
+    yield from (f"goods:{i}" for i in db.session.scalars(
+        select(GoodsSKU.id).where(GoodsSKU.is_on_sale.is_(True)).order_by(GoodsSKU.id)))
+    counts = dict(db.session.execute(
+        select(GoodsSKU.category_id, func.count()).where(GoodsSKU.is_on_sale.is_(True))
+        .group_by(GoodsSKU.category_id)).all())
+    size = current_app.config["LIST_PAGE_SIZE"]
+    for category in catalog.list_categories():
+        pages = max(1, -(-counts.get(category["id"], 0) // size))
+        for sort in catalog.SORTS:
+            yield from (f"list:{category['id']}:{sort}:{n}" for n in range(1, pages + 1))
+
+
+# --- building ---------------------------------------------------------------------------
+
+
+def _build_home() -> Entry:
+    return _render(HOME, "static_index.html", catalog.build_index_context)
+
+
+def _build_detail(key: str, sku_id: int) -> Entry | None:
+    def data() -> dict[str, Any] | None:
+        sku = catalog.get_sku_detail(sku_id)
+        if sku is None:
+            return None
+        nav = catalog.list_categories()
+        category = next((c for c in nav if c["id"] == sku["category_id"]), None)
+        return {**sku, "categories": nav, "category": category}
+    return _render(key, "goods/detail.html", data)
+
+
+def _build_list(key: str, category_id: int, sort: str, page: int) -> Entry | None:
+    return _render(key, "goods/list.html", lambda: catalog.list_skus(category_id, sort, page))
+
+
+def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None]) -> Entry | None:
+    """Read and render in an app and request context of their own: a fresh database
+    session (so the rows are read after whatever commit made the page stale) and no trace of
+    the visitor whose request this may be (no session, no user, no cookies)."""
+    app = current_app._get_current_object()
+    with app.app_context(), app.test_request_context(url_of(key)):
+        values = data()
+        if values is None:
+            return None
+        html = render_template(template, **values)
+    return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
+                 tags=tuple(values["tags"]), built_at=time.time())
+
+
+# --- publishing to disk (the worker) ------------------------------------------------------
+
+
+def publish(key: str) -> bool:
+    """Render the page at ``key`` from the database and write its files; False when the page
+    no longer exists (its files go) or an edit overtook the render (they go too: nginx asks
+    the app, and the edit's own render follows)."""
+    since = page_cache.generation()
+    entry = rebuild(key)
+    if entry is None:
+        page_files.remove([key])
+        return False
+    page_files.write(entry)
+    if page_cache.stale_since(since, entry.tags):
+        page_files.remove([key])
+        return False
+    log.info("page written key=%s", key)
+    return True

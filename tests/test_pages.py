@@ -1,0 +1,355 @@
+"""The page layer: each catalogue page is rendered once for everybody, cached with the tags
+of what it shows, and dropped by exactly the edits that touch those tags, after the commit
+and only then. Each visitor's own parts are filled in at the edge, never cached."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+
+from storefront.extensions import cache, db
+from storefront.models import (
+    Goods,
+    GoodsCategory,
+    GoodsImage,
+    GoodsSKU,
+    IndexPromotionBanner,
+    OrderGoods,
+    User,
+)
+from storefront.services import freshness, page_cache, pages, tags
+from tests.conftest import count_queries, csrf_token, sign_in
+from tests.helpers import header_cart_count, text
+
+
+def warm(client, shop) -> None:
+    for path in ("/", f"/goods/{shop.apples}", f"/goods/{shop.prawns}",
+                 f"/goods/{shop.apples_big}", f"/list/{shop.fruit}", f"/list/{shop.seafood}"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_warm_pages_run_no_sql_for_anonymous_visitors(client, shop):
+    warm(client, shop)
+    for path in ("/", f"/goods/{shop.apples}", f"/list/{shop.fruit}"):
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        assert statements == [], path
+
+
+def test_a_cold_list_page_costs_three_queries_then_none(app, client, shop):
+    with count_queries() as cold:
+        client.get(f"/list/{shop.fruit}?sort=price")
+    with count_queries() as warm_:
+        client.get(f"/list/{shop.fruit}?sort=price")
+    assert (len(cold), len(warm_)) == (3, 0)
+
+
+def test_anonymous_pages_are_public_conditional_tagged_and_set_no_cookie(client, shop):
+    for path in ("/", f"/goods/{shop.apples}", f"/list/{shop.fruit}"):
+        first = client.get(path)
+        assert first.status_code == 200
+        assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        assert "Set-Cookie" not in first.headers, path
+        assert "Cookie" in first.headers["Vary"]
+        assert "all" in first.headers["Surrogate-Key"].split()
+        assert first.headers["ETag"] and first.headers["Last-Modified"]
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b""
+    detail = client.get(f"/goods/{shop.apples}").headers["Surrogate-Key"].split()
+    assert {f"sku:{shop.apples}", f"category-skus:{shop.fruit}", "nav"} <= set(detail)
+
+
+def test_cached_entries_hold_nothing_of_a_visitor(client, app, shop, user):
+    sign_in(client)
+    client.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
+                                   "csrf_token": csrf_token(client, "/users/profile")})
+    warm(client, shop)
+    for key in ("home", f"goods:{shop.apples}", f"list:{shop.fruit}:default:1"):
+        entry = page_cache.peek(key)
+        assert entry is not None, key
+        for html in (entry.html, entry.anonymous):
+            assert "alice" not in html and "Added 2" not in html, key
+            assert 'name="csrf_token" value="<!--#' in entry.html or key.startswith("list")
+        assert "<!--#" not in entry.anonymous
+
+
+def test_two_visitors_on_one_cached_page_each_see_only_their_own_parts(app, client, shop, user):
+    from storefront.services import accounts
+
+    accounts.create_user("zoe", "zoe@example.com", "another long password")
+    alice, zoe = client, app.test_client()  # two browsers (the fixture set the class)
+    sign_in(alice)
+    sign_in(zoe, "zoe", "another long password")
+    alice.post("/cart/add", data={"sku_id": shop.apples, "count": 3,
+                                  "csrf_token": csrf_token(alice, "/users/profile")})
+    path = f"/goods/{shop.apples}"
+    pages_seen = {name: text(c.get(path)) for name, c in (("alice", alice), ("zoe", zoe))}
+    again = {name: text(c.get(path)) for name, c in (("alice", alice), ("zoe", zoe))}
+    tokens = {}
+    for name, other in (("alice", "zoe"), ("zoe", "alice")):
+        page = again[name]
+        assert f"<strong>{name}</strong>" in page and f"<strong>{other}</strong>" not in page
+        tokens[name] = set(__import__("re").findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert len(tokens[name]) == 1  # the logout form and the buy form: the same token
+    assert tokens["alice"] != tokens["zoe"]
+    assert "Added 3" in pages_seen["alice"] and "Added 3" not in pages_seen["zoe"]
+    assert header_cart_count(alice.get(path)) == 3 and header_cart_count(zoe.get(path)) == 0
+    # each token is good for its own visitor's forms only
+    ok = alice.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
+                                       "csrf_token": tokens["alice"].pop()})
+    stolen = zoe.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
+                                         "csrf_token": tokens["alice"] or "x"})
+    assert ok.status_code == 302 and stolen.status_code == 400
+
+
+def test_signed_in_pages_are_private_and_not_stored(signed_in, shop):
+    response = signed_in.get(f"/goods/{shop.apples}")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response.headers and "Surrogate-Key" not in response.headers
+    assert "<!--#" not in text(response) and "Add to cart" in text(response)
+
+
+def test_pages_work_without_javascript_forms_for_every_action(signed_in, shop):
+    page = text(signed_in.get(f"/goods/{shop.apples}"))
+    assert '<form class="buy-form" method="post" action="/cart/add">' in page
+    assert 'action="/users/logout"' in page
+
+
+# --- the fragment endpoint: what nginx asks for a signed-in visitor -----------------------
+
+
+def test_the_fragment_says_who_the_visitor_is_and_is_never_stored(signed_in, app, shop):
+    signed_in.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
+                                      "csrf_token": csrf_token(signed_in, "/users/profile")})
+    response = signed_in.get("/_fragments/visitor")
+    assert response.status_code == 204
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["X-Edge-User"] == "alice"
+    assert response.headers["X-Edge-Cart"] == "2"
+    assert response.headers["X-Edge-Csrf"]
+    assert "Added 2 &#215; Fuji apples 500g" in response.headers["X-Edge-Flashes"]
+    assert "X-Edge-Flashes" not in signed_in.get("/_fragments/visitor").headers  # shown once
+
+
+def test_the_fragment_escapes_names_into_one_ascii_line(client, app, shop):
+    from storefront.services import accounts
+
+    accounts.create_user("<b>李\u2028x", "li@example.com", "a long enough password")
+    sign_in(client, "<b>李\u2028x", "a long enough password")
+    value = client.get("/_fragments/visitor").headers["X-Edge-User"]
+    assert value == "&lt;b&gt;&#26446; x"
+
+
+def test_the_fragment_for_an_anonymous_visitor_is_empty(client):
+    response = client.get("/_fragments/visitor")
+    assert response.status_code == 204
+    assert not [h for h in response.headers.keys() if h.startswith("X-Edge-")]
+    assert "Set-Cookie" not in response.headers
+
+
+# --- invalidation by tag ------------------------------------------------------------------
+
+
+def edit(obj, delete: bool = False) -> None:
+    """What the admin does: record before the commit, then commit."""
+    freshness.record_edit(db.session, obj)
+    if delete:
+        db.session.delete(obj)
+    db.session.commit()
+
+
+def watched(shop) -> dict[str, str]:
+    return {"home": "home", "apples": f"goods:{shop.apples}", "prawns": f"goods:{shop.prawns}",
+            "apples_big": f"goods:{shop.apples_big}",
+            "fruit": f"list:{shop.fruit}:default:1", "seafood": f"list:{shop.seafood}:default:1"}
+
+
+def plant(client, shop) -> None:
+    """Warm the pages, then mark each entry: a mark still there afterwards means "not
+    dropped". (A dropped page may be back already, rebuilt fresh by the worker.)"""
+    warm(client, shop)
+    for key in watched(shop).values():
+        entry = page_cache.peek(key)
+        cache.set(f"page:{key}", dataclasses.replace(entry, html=entry.html + "<!--planted-->"))
+
+
+def dropped(shop) -> set[str]:
+    return {name for name, key in watched(shop).items()
+            if "<!--planted-->" not in getattr(page_cache.peek(key), "html", "")}
+
+
+def test_promotion_edit_drops_the_homepage_only(client, shop):
+    plant(client, shop)
+    edit(db.session.scalars(db.select(IndexPromotionBanner)).first())
+    assert dropped(shop) == {"home"}
+
+
+def test_category_edit_drops_every_page(client, shop):
+    plant(client, shop)
+    category = db.session.get(GoodsCategory, shop.fruit)
+    category.name = "Fruit & berries"
+    edit(category)
+    assert dropped(shop) == set(watched(shop))  # the nav is on every page
+    assert "Fruit &amp; berries" in text(client.get(f"/goods/{shop.prawns}"))
+
+
+def test_sku_edit_drops_the_pages_that_show_it(client, shop):
+    plant(client, shop)
+    sku = db.session.get(GoodsSKU, shop.apples_big)
+    sku.price = Decimal("27.50")
+    edit(sku)
+    # the homepage links it, apples lists it as another spec and both are in fruit's list
+    # and new arrivals; prawns and the seafood list do not show it
+    assert dropped(shop) == {"home", "apples", "apples_big", "fruit"}
+    assert "27.50" in text(client.get(f"/goods/{shop.apples}"))
+    assert "27.50" in text(client.get(f"/list/{shop.fruit}"))
+
+
+def test_sku_moved_to_another_category_drops_both_categories_pages(client, shop):
+    plant(client, shop)
+    sku = db.session.get(GoodsSKU, shop.apples_big)
+    sku.category_id = shop.seafood
+    edit(sku)
+    assert dropped(shop) == set(watched(shop))
+    assert "Fuji apples 2kg" in text(client.get(f"/list/{shop.seafood}"))
+    assert "Fuji apples 2kg" not in text(client.get(f"/list/{shop.fruit}"))
+
+
+def test_an_off_sale_sku_coming_back_returns_to_the_homepage(client, shop):
+    assert "Fuji apples crate" not in text(client.get("/"))
+    crate = db.session.get(GoodsSKU, shop.crate)
+    crate.is_on_sale = True
+    edit(crate)
+    assert "Fuji apples crate" in text(client.get("/"))
+
+
+def test_spu_edit_drops_its_skus_pages_only(client, shop):
+    plant(client, shop)
+    goods = db.session.get(GoodsSKU, shop.apples).goods
+    goods.detail = "Now even crisper."
+    edit(goods)
+    assert dropped(shop) == {"apples", "apples_big"}
+    assert "Now even crisper." in text(client.get(f"/goods/{shop.apples}"))
+
+
+def test_gallery_and_review_edits_drop_their_skus_pages(client, shop):
+    plant(client, shop)
+    edit(GoodsImage(sku_id=shop.prawns, image="goods/prawns-2.jpg"))
+    assert dropped(shop) == {"home", "prawns"}  # the homepage shows prawns' card
+    plant(client, shop)
+    review = db.session.scalars(db.select(OrderGoods).filter_by(sku_id=shop.apples)).first()
+    edit(review, delete=True)
+    assert dropped(shop) == {"apples"}
+    assert "Sweet and crunchy!" not in text(client.get(f"/goods/{shop.apples}"))
+
+
+def test_renaming_a_reviewer_drops_the_pages_with_their_reviews(client, shop):
+    plant(client, shop)
+    bob = db.session.scalars(db.select(User).filter_by(username="bob")).one()
+    bob.username = "robert"
+    edit(bob)
+    assert dropped(shop) == {"apples"}
+    assert "robert" in text(client.get(f"/goods/{shop.apples}"))
+
+
+def test_deleting_a_sku_drops_its_page(client, shop):
+    doomed = GoodsSKU(category_id=shop.seafood, goods=Goods(name="Temporary", detail=""),
+                      name="Doomed crab", price=Decimal("5"), unit="1")
+    db.session.add(doomed)
+    edit(doomed)
+    assert "Doomed crab" in text(client.get(f"/goods/{doomed.id}"))
+    assert "Doomed crab" in text(client.get(f"/list/{shop.seafood}"))
+    doomed_id = doomed.id
+    edit(doomed, delete=True)
+    assert client.get(f"/goods/{doomed_id}").status_code == 404
+    assert "Doomed crab" not in text(client.get(f"/list/{shop.seafood}"))
+
+
+def test_nothing_is_dropped_before_the_commit_or_on_rollback(client, shop):
+    plant(client, shop)
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.price = Decimal("1.00")
+    freshness.record_edit(db.session, sku)
+    assert dropped(shop) == set()  # recorded, not acted on
+    db.session.rollback()
+    assert dropped(shop) == set()
+    db.session.commit()  # a later, empty commit acts on nothing left over
+    assert dropped(shop) == set()
+    assert "9.90" in text(client.get(f"/goods/{shop.apples}"))
+
+
+def test_a_page_read_before_a_commit_is_not_kept_after_it(app, shop):
+    """The race every read-through cache has: a build reads the old rows, the edit commits
+    and invalidates, then the build stores what it read. The layer must notice."""
+    key = f"goods:{shop.apples}"
+
+    def build_overtaken_by_an_edit():
+        entry = pages._build_detail(key, shop.apples)  # reads price 9.90
+        freshness.make_fresh({tags.sku(shop.apples)})  # an edit commits meanwhile
+        return entry
+
+    served = page_cache.build_and_store(key, build_overtaken_by_an_edit)
+    assert "9.90" in served.anonymous  # this one request may get what it read ...
+    assert page_cache.peek(key) is None  # ... but nobody after it
+
+
+def test_an_edit_of_an_unrelated_tag_does_not_drop_a_build_in_flight(app, client, shop):
+    client.get("/")  # the shop has served a page: Redis holds the record of what shows what
+    key = f"goods:{shop.apples}"
+
+    def build_while_something_else_changes():
+        entry = pages._build_detail(key, shop.apples)
+        freshness.make_fresh({tags.sku(shop.prawns)})
+        return entry
+
+    page_cache.build_and_store(key, build_while_something_else_changes)
+    assert page_cache.peek(key) is not None
+
+
+# --- stampede -----------------------------------------------------------------------------
+
+
+def test_a_cold_page_is_built_once_under_concurrent_load(app: Flask, shop, monkeypatch):
+    builds = []
+    real_build = pages._build_home
+
+    def slow_build():
+        builds.append(1)
+        threading.Event().wait(0.2)  # a slow database makes the race wide open
+        return real_build()
+
+    monkeypatch.setattr(pages, "_build_home", slow_build)
+    results, errors = [], []
+
+    def visitor():
+        try:
+            with app.app_context():
+                results.append(pages.home())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=visitor) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not errors
+    assert len(builds) == 1
+    assert len(results) == 8 and len({r.etag for r in results}) == 1
+
+
+@pytest.mark.parametrize("backend", ["services"], indirect=True)
+def test_redis_keeps_each_page_once_with_a_set_per_tag(client, app, shop):
+    import redis as redis_py
+
+    client.get(f"/goods/{shop.apples}")
+    raw = redis_py.Redis.from_url(app.config["REDIS_URL"])
+    prefix = app.config["CACHE_KEY_PREFIX"]
+    assert raw.exists(f"{prefix}page:goods:{shop.apples}")
+    assert 0 < raw.ttl(f"{prefix}page:goods:{shop.apples}") <= page_cache.ENTRY_SECONDS
+    members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
+    assert members == {f"goods:{shop.apples}".encode()}
