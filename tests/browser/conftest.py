@@ -107,7 +107,7 @@ def stack(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Stack]:
     workdir = tmp_path / "servers"
     queue = app_config["CELERY_QUEUE"]
     env = servers.app_environment(app_config, FLASK_CELERY_TASK_ALWAYS_EAGER="false",
-                                  FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="1")
+                                  FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="127.0.0.1")
     with contextlib.ExitStack() as running:
         worker = servers.start_worker(env, workdir, queue=queue)
         running.callback(worker.stop)
