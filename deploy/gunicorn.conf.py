@@ -5,7 +5,7 @@ see storefront/config.py); these are the server's. It runs behind nginx (deploy/
 
 Environment: GUNICORN_BIND (127.0.0.1:8000), WEB_CONCURRENCY (workers: 2 x cores + 1, at most
 8), GUNICORN_THREADS (4 per worker), GUNICORN_MAX_REQUESTS (1000), FORWARDED_ALLOW_IPS
-(127.0.0.1: nginx's address), FLASK_TRUSTED_PROXIES (1: nginx is the one proxy in front),
+(127.0.0.1: nginx's address), FLASK_TRUSTED_PROXIES (127.0.0.1,::1: nginx's addresses),
 GUNICORN_CONTROL_SOCKET (a path turns gunicornc's socket on).
 Command-line options still override everything here.
 """
@@ -42,9 +42,10 @@ max_requests_jitter = max_requests // 10  # ... but not every worker at the same
 
 # Only nginx may say the request came over https (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# ... and the app takes the client's address from nginx's X-Forwarded-For (ProxyFix, one hop),
-# or every visitor would share nginx's address, e.g. in the sign-in throttle.
-os.environ.setdefault("FLASK_TRUSTED_PROXIES", "1")
+# ... and the app takes the client's address from X-Forwarded-For only when the request came
+# from nginx's address (storefront/proxies.py): otherwise every visitor would share nginx's
+# address in the throttles, or a client that reaches gunicorn directly could pick its own.
+os.environ.setdefault("FLASK_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # The app logs one line per request itself (storefront.logs: method, path, status, time),
 # so gunicorn keeps to its error log.

@@ -13,7 +13,7 @@ export MEDIA_ROOT=${MEDIA_ROOT:-$ROOT/instance/media}
 export STATIC_PAGES_DIR=${STATIC_PAGES_DIR:-$ROOT/instance/static_pages}
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export NGINX_LISTEN=${NGINX_LISTEN:-127.0.0.1:8080}
-export FLASK_TRUSTED_PROXIES=${FLASK_TRUSTED_PROXIES:-1}  # nginx sets X-Forwarded-*
+export FLASK_TRUSTED_PROXIES=${FLASK_TRUSTED_PROXIES:-127.0.0.1,::1}  # nginx's addresses
 mkdir -p "$STACK_DIR/nginx/logs" "$STACK_DIR/nginx/temp" "$MEDIA_ROOT" "$STATIC_PAGES_DIR"
 if [ -z "${SECRET_KEY:-}" ]; then
   # one key per checkout, kept out of git (instance/ is ignored)

@@ -6,9 +6,8 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import logs
+from storefront import logs, proxies, security
 from storefront.config import load_config
 
 
@@ -23,8 +22,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     # imported for their side effects: the tables for db and migrate, the commit listeners
     from storefront import models, tasks  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
-    from storefront.services import (
-        freshness,  # noqa: F401
+    from storefront.services import (  # noqa: F401  (listeners on import)
+        accounts,
+        freshness,
         throttle,
     )
 
@@ -34,9 +34,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     csrf.init_app(app)
     redis_store.init_app(app)
     throttle.init_app(app)
-    if app.config["TRUSTED_PROXIES"]:
-        n = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    security.init_app(app)
+    networks = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
+    if networks:
+        app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, networks)
     _init_login(app)
 
     from storefront.celery_app import celery_init_app
@@ -61,8 +62,10 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from storefront.extensions import db, login_manager
-    from storefront.models import User
+    from flask import session
+
+    from storefront.extensions import login_manager
+    from storefront.services import accounts
 
     login_manager.init_app(app)
     login_manager.login_view = "users.login"
@@ -70,5 +73,10 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> accounts.SessionUser | None:
+        user = accounts.load_session_user(session_id)
+        if user is None:
+            # a revoked or unknown cookie: drop it, so the signed-in marker cookie goes too
+            for key in ("_user_id", "_fresh", "_id"):
+                session.pop(key, None)
+        return user

@@ -44,6 +44,7 @@ from storefront.models import (
     User,
 )
 from storefront.security import hash_password
+from storefront.services import accounts
 from storefront.services.freshness import record_edit
 from storefront.web import csp_nonce, format_price, media_url
 
@@ -314,10 +315,24 @@ class UserView(ShopModelView):
         return NewUserForm
 
     def on_model_change(self, form: Form, model: User, is_created: bool) -> None:
-        model.email = model.email.strip().lower()
+        # the model keeps the canonical username and email in step itself (models.User)
         if form.new_password.data:
             model.password_hash = hash_password(form.new_password.data)
-        super().on_model_change(form, model, is_created)
+            model.session_version = (model.session_version or 0) + 1  # a new password ends
+        super().on_model_change(form, model, is_created)  # every session made with the old
+
+    @action("end_sessions", "Sign out everywhere",
+            "Sign the selected users out on every device they are signed in on?")
+    def action_end_sessions(self, ids: list[str]) -> None:
+        wanted = [int(i) for i in ids if i.isascii() and i.isdigit()]
+        try:
+            count = accounts.end_sessions(wanted)
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("admin: sign out everywhere failed")
+            flash("The users could not be signed out; nothing was changed.", "error")
+            return
+        flash(f"{count} user(s) signed out everywhere.", "success")
 
 
 class OrderView(ShopModelView):

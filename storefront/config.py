@@ -55,7 +55,16 @@ class Defaults:
     # Sign-in throttling (services/throttle.py): failed attempts only.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
-    TRUSTED_PROXIES = 0  # 1 behind nginx: client address and scheme from X-Forwarded-*
+    SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"  # sign-ups that reach the password hash
+    # Proxy addresses/networks whose X-Forwarded-* are believed (proxies.py); empty: nobody.
+    TRUSTED_PROXIES = ""
+    # Argon2 takes 64 MiB per hash: at most this many at once per worker process, and a
+    # request that waits longer than PASSWORD_HASH_WAIT_SECONDS gets a 503 (security.py).
+    PASSWORD_HASH_CONCURRENCY = 2
+    PASSWORD_HASH_WAIT_SECONDS = 5.0
+    # How long a signed-in user's row stays cached in Redis (services/accounts.py): edits
+    # clear it after their commit; this bounds an edit whose clearing could not reach Redis.
+    USER_CACHE_SECONDS = 300
 
 
 # Plain environment variable names that ops scripts set (SPEC.md, "Ops and developers").

@@ -7,13 +7,33 @@ task start, finish and retry lines from the signal handlers in ``celery_app``.
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import logging.config
+import re
 import time
 
 from flask import Flask, Response, g, request
 
 request_log = logging.getLogger("storefront.request")
+
+# What json.dumps leaves as it is but a terminal or a log shipper may still treat as a line
+# break or a control: DEL, the C1 controls (NEL among them) and the Unicode line separators.
+_UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
+_BARE = re.compile(r"[A-Za-z0-9_.:/-]+")
+
+
+def logfmt_quoted(value: object) -> str:
+    """A quoted logfmt value that stays on its line and parses back exactly (``json.loads``):
+    quotes, backslashes and every control character (C0, DEL, C1) are escaped."""
+    quoted = json.dumps(str(value), ensure_ascii=False)  # escapes ", \\ and the C0 controls
+    return _UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def logfmt_value(value: object) -> str:
+    """Bare when it is a plain token (GET, 200), else quoted and escaped."""
+    text = str(value)
+    return text if _BARE.fullmatch(text) else logfmt_quoted(text)
 
 
 def configure(level: str = "INFO") -> None:
@@ -52,8 +72,12 @@ def init_request_log(app: Flask) -> None:
     def log_request(response: Response) -> Response:
         started = g.pop("request_started", None)
         duration = (time.perf_counter() - started) * 1000 if started else 0.0
-        request_log.info('method=%s path="%s" status=%d duration_ms=%.1f',
-                         request.method, request.path, response.status_code, duration)
+        # everything a client chose is escaped: a CR/LF in it must not start a forged line
+        request_log.info(
+            "method=%s path=%s status=%d duration_ms=%.1f query=%s user_agent=%s",
+            logfmt_value(request.method), logfmt_quoted(request.path), response.status_code,
+            duration, logfmt_quoted(request.query_string.decode("utf-8", "backslashreplace")),
+            logfmt_quoted(request.headers.get("User-Agent", "")))
         return response
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -21,9 +20,16 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storefront.extensions import db
+from storefront.services.identity import (
+    EMAIL_CANONICAL_MAX,
+    USERNAME_CANONICAL_MAX,
+    canonical,
+    display_form,
+)
 
 # Every table speaks utf8mb4 on MariaDB: Chinese names and emoji survive a round trip.
 MYSQL_UTF8 = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
@@ -155,15 +161,44 @@ class IndexPromotionBanner(TimestampMixin, db.Model):
         return self.name
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+def exact_string(length: int) -> String:
+    """A VARCHAR compared byte for byte: on MariaDB the table's utf8mb4_unicode_ci would
+    match "alice" to "Alicé" and "alice " (what the canonical columns exist to prevent)."""
+    return String(length).with_variant(mysql.VARCHAR(length, collation="utf8mb4_bin"),
+                                       "mysql", "mariadb")
+
+
+class User(TimestampMixin, db.Model):
+    """An account. ``username`` and ``email`` are kept as typed (NFKC, stripped) for display;
+    their canonical forms (services/identity.py) are what makes an account unique and what
+    sign-in looks up. Assigning either one sets its canonical form too, whoever assigns it
+    (register, admin, CLI, tests). The display columns stay unique as well: on MariaDB that
+    is stricter than the canonical form (it folds accents), which is only ever "taken"."""
+
     __tablename__ = "users"
     __table_args__ = MYSQL_UTF8
 
     username: Mapped[str] = mapped_column(String(40), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    username_canonical: Mapped[str] = mapped_column(exact_string(USERNAME_CANONICAL_MAX),
+                                                    unique=True, index=True)
+    email_canonical: Mapped[str] = mapped_column(exact_string(EMAIL_CANONICAL_MAX),
+                                                 unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # part of every session cookie; raising it ends all sessions made before (accounts.py)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    @validates("username")
+    def _set_username(self, key: str, value: str) -> str:
+        self.username_canonical = canonical(value)
+        return display_form(value)
+
+    @validates("email")
+    def _set_email(self, key: str, value: str) -> str:
+        self.email_canonical = canonical(value)
+        return display_form(value)
 
     def __str__(self) -> str:
         return self.username

@@ -4,28 +4,73 @@
 Older hashes still verify: Argon2 with weaker parameters, and the pbkdf2/scrypt hashes that
 werkzeug makes (what a Flask shop typically starts with). Either is replaced by a current
 hash the next time its owner signs in.
+
+Each hash or check holds 64 MiB while it runs, so a burst of sign-ups would multiply a
+worker's memory. A bounded semaphore per app (so per worker process) lets only
+``PASSWORD_HASH_CONCURRENCY`` run at once; a request that cannot get a slot within
+``PASSWORD_HASH_WAIT_SECONDS`` gets a 503 "busy, try again" instead of waiting forever.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, has_app_context
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.security import check_password_hash
 
 _hasher = PasswordHasher()
 LEGACY_PREFIXES = ("pbkdf2:", "scrypt:")
+# outside an app (module import, scripts): one hash at a time, no waiting limit
+_fallback_gate = threading.BoundedSemaphore(1)
+
+
+class HashingBusy(ServiceUnavailable):
+    """Every password-hashing slot of this worker stayed busy for too long."""
+
+    description = "We are very busy signing people in. Please try again in a moment."
+
+    def get_headers(self, *args, **kwargs) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", "5")]
+
+
+def init_app(app: Flask) -> None:
+    size = int(app.config["PASSWORD_HASH_CONCURRENCY"])
+    app.extensions["password_gate"] = threading.BoundedSemaphore(max(1, size))
+
+
+@contextmanager
+def _hashing_slot() -> Iterator[None]:
+    if has_app_context():
+        gate = current_app.extensions["password_gate"]
+        timeout: float | None = float(current_app.config["PASSWORD_HASH_WAIT_SECONDS"])
+    else:
+        gate, timeout = _fallback_gate, None
+    if not gate.acquire(timeout=timeout):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        gate.release()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing_slot():
+        return _hasher.hash(password)
 
 
 def check_password(stored_hash: str, password: str) -> tuple[bool, bool]:
     """(matches, needs a new hash)."""
     if stored_hash.startswith(LEGACY_PREFIXES):
-        return check_password_hash(stored_hash, password), True
+        with _hashing_slot():
+            return check_password_hash(stored_hash, password), True
     try:
-        _hasher.verify(stored_hash, password)
+        with _hashing_slot():
+            _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False, False
     return True, _hasher.check_needs_rehash(stored_hash)

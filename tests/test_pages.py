@@ -135,6 +135,40 @@ def test_the_fragment_says_who_the_visitor_is_and_is_never_stored(signed_in, app
     assert "X-Edge-Flashes" not in signed_in.get("/_fragments/visitor").headers  # shown once
 
 
+def test_the_fragment_makes_one_redis_round_trip_and_no_sql(signed_in, user, shop,
+                                                            monkeypatch):
+    from storefront.extensions import redis_store
+    from storefront.services import shopper
+
+    signed_in.get("/_fragments/visitor")  # the user row cached, the script loaded
+    client, calls = redis_store.client, []
+    real = client.execute_command
+    monkeypatch.setattr(client, "execute_command",
+                        lambda *args, **kw: calls.append(args[0]) or real(*args, **kw))
+    monkeypatch.setattr(client, "pipeline", None)  # a pipeline would be a round trip too
+    with count_queries() as statements:
+        response = signed_in.get("/_fragments/visitor",
+                                 headers={"X-Original-URI": f"/goods/{shop.prawns}"})
+    assert response.headers["X-Edge-User"] == "alice"
+    assert statements == [] and calls == ["EVALSHA"]
+    monkeypatch.undo()
+    assert shopper.history_ids(user.id) == [shop.prawns]  # nginx served the page itself
+
+
+def test_the_fragment_of_an_ended_session_shows_nobody_and_records_nothing(
+        client, app, user, shop):
+    from storefront.services import accounts, shopper
+
+    sign_in(client)
+    copied = app.test_client()
+    copied.set_cookie("session", client.get_cookie("session").value)
+    accounts.end_sessions([user.id])
+    response = copied.get("/_fragments/visitor",
+                          headers={"X-Original-URI": f"/goods/{shop.prawns}"})
+    assert "X-Edge-User" not in response.headers and "X-Edge-Csrf" not in response.headers
+    assert shopper.history_ids(user.id) == []
+
+
 def test_the_fragment_escapes_names_into_one_ascii_line(client, app, shop):
     from storefront.services import accounts
 
@@ -147,7 +181,7 @@ def test_the_fragment_escapes_names_into_one_ascii_line(client, app, shop):
 def test_the_fragment_for_an_anonymous_visitor_is_empty(client):
     response = client.get("/_fragments/visitor")
     assert response.status_code == 204
-    assert not [h for h in response.headers.keys() if h.startswith("X-Edge-")]
+    assert not [name for name, _ in response.headers if name.startswith("X-Edge-")]
     assert "Set-Cookie" not in response.headers
 
 

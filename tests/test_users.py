@@ -90,7 +90,7 @@ def test_login_renews_the_session(client, user):
     sign_in(client)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session.get("_user_id") == str(user.id)
+        assert session.get("_user_id") == f"{user.id}:{user.session_version}"
 
 
 def test_logout_is_a_post_with_csrf(signed_in):

@@ -42,7 +42,12 @@ def cart_count(user_id: int) -> int:
     except redis.RedisError:
         log.warning("redis unavailable: cart count shown as 0", exc_info=True)
         return 0
-    return sum(int(c) for c in counts)
+    return total(counts)
+
+
+def total(counts: list[str]) -> int:
+    """The items in a cart, from its hash's values (what ``cart_count`` sums)."""
+    return sum(int(c) for c in counts if str(c).isascii() and str(c).isdigit())
 
 
 def add_to_cart(user_id: int, sku_id: int, count: int, stock: int) -> int:

@@ -1,4 +1,6 @@
-"""Sign-in throttling: failed attempts counted per account and per address in Redis.
+"""Sign-in and sign-up throttling in Redis: failed sign-ins per account and per address,
+sign-ups per address. Accounts are counted under their canonical name, so no spelling of a
+name gets fresh attempts.
 
 Built on ``limits`` (the library under Flask-Limiter) with one limiter per app: Flask-Limiter
 keeps its key prefix on a module-level object, which app factories cannot share. When Redis
@@ -14,6 +16,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from storefront.services.identity import canonical
+
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +31,7 @@ def init_app(app: Flask) -> None:
 def _limits(username: str, address: str | None) -> list[tuple[object, str]]:
     cfg, prefix = current_app.config, current_app.config["REDIS_KEY_PREFIX"]
     return [
-        (parse(cfg["LOGIN_LIMIT_PER_ACCOUNT"]), f"{prefix}login:account:{username.lower()}"),
+        (parse(cfg["LOGIN_LIMIT_PER_ACCOUNT"]), f"{prefix}login:account:{canonical(username)}"),
         (parse(cfg["LOGIN_LIMIT_PER_ADDRESS"]), f"{prefix}login:address:{address}"),
     ]
 
@@ -49,3 +53,15 @@ def failed(username: str, address: str | None) -> None:
             limiter.hit(limit, key)
     except Exception:
         log.warning("login throttle unavailable: failure not counted", exc_info=True)
+
+
+def signup_allowed(address: str | None) -> bool:
+    """Count a sign-up from this address; False once the address has used up its limit."""
+    limiter = current_app.extensions["login_throttle"]
+    cfg = current_app.config
+    try:
+        return limiter.hit(parse(cfg["SIGNUP_LIMIT_PER_ADDRESS"]),
+                           f"{cfg['REDIS_KEY_PREFIX']}signup:address:{address}")
+    except Exception:
+        log.warning("sign-up throttle unavailable: not enforced", exc_info=True)
+        return True

@@ -24,6 +24,7 @@ import pytest
 from flask import Flask
 
 from storefront import demo
+from storefront.services.pages import HOME, publish
 from tests import servers
 from tests.conftest import require_service
 
@@ -111,7 +112,7 @@ def stack(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Stack]:
     workdir = tmp_path / "servers"
     queue = app_config["CELERY_QUEUE"]
     env = servers.app_environment(app_config, FLASK_CELERY_TASK_ALWAYS_EAGER="false",
-                                  FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="1")
+                                  FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="127.0.0.1")
     with contextlib.ExitStack() as running:
         worker = servers.start_worker(env, workdir, queue=queue)
         running.callback(worker.stop)

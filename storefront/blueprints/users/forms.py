@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
+from storefront.services.identity import display_form
+
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=40)])
@@ -11,15 +13,26 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     username = StringField(
         "Username",
+        filters=[display_form],  # full-width letters and stray spaces before the checks
         validators=[
             InputRequired(),
             Length(min=3, max=40),
             Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, '.', '-' or '_'."),
         ],
     )
-    email = EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False),
-                                            Length(max=254)])
+    email = EmailField("Email", filters=[display_form],
+                       validators=[InputRequired(), Email(check_deliverability=False),
+                                   Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
         "Repeat password", validators=[InputRequired(), EqualTo("password", "Passwords differ.")]
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password",
+                            validators=[InputRequired(), Length(max=128)])
+    password = PasswordField("New password", validators=[InputRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired(), EqualTo("password", "Passwords differ.")])

@@ -1,4 +1,4 @@
-"""Register, sign in, sign out, profile."""
+"""Register, sign in, sign out, change password, profile."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from storefront.blueprints.users.forms import LoginForm, RegisterForm
+from storefront.blueprints.users.forms import LoginForm, PasswordChangeForm, RegisterForm
 from storefront.services import accounts, catalog, shopper, throttle
 
 bp = Blueprint("users", __name__)
@@ -36,13 +36,21 @@ def safe_next(target: str | None) -> str | None:
 
 def _sign_in(user: accounts.User) -> None:
     session.clear()  # a fresh session on sign-in: nothing planted before it survives
-    login_user(user)
+    signed_in = accounts.session_user(user)
+    login_user(signed_in)
+    accounts.store_cached_user(signed_in)  # so even the first page needs no query for it
+
+
+TOO_MANY_SIGNUPS = "Too many new accounts from your network. Please try again later."
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Response | str | tuple[str, int]:
     form = RegisterForm()
     if form.validate_on_submit():
+        if not throttle.signup_allowed(request.remote_addr):
+            return render_template("users/register.html", form=form,
+                                   throttled=TOO_MANY_SIGNUPS), 429
         try:
             user = accounts.create_user(form.username.data, form.email.data, form.password.data)
         except accounts.AccountTaken:
@@ -81,6 +89,9 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        # every copy of this session cookie stops working, not only this browser's
+        accounts.end_sessions([current_user.id])
     logout_user()
     session.clear()
     # no flash: the next page is the static homepage (nginx), which shows nobody's messages;
@@ -93,5 +104,22 @@ def logout() -> Response:
 def profile() -> str:
     history = catalog.skus_in_order(shopper.history_ids(current_user.id))
     return render_template("users/profile.html", history=history,
+                           account=accounts.account(current_user.id),
                            categories=catalog.list_categories(),
                            cart_count=shopper.cart_count(current_user.id))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> Response | str | tuple[str, int]:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if accounts.change_password(current_user.id, form.password.data,
+                                    current_password=form.current.data):
+            # this browser stays signed in, under the new session version
+            _sign_in(accounts.account(current_user.id))
+            flash("Password changed. You were signed out everywhere else.", "success")
+            return redirect(url_for("users.profile"))
+        form.current.errors.append("That is not your current password.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/password.html", form=form), status

@@ -1,0 +1,74 @@
+"""What the edge needs of one signed-in visitor, in one Redis round trip: the cached user
+row (``accounts``), the cart count (``shopper``), and, when the page is a product page, the
+view recorded in the browsing history, but only for a session that is still valid.
+
+nginx asks for this on every signed-in page view (``/_fragments/visitor``), so it is the
+one request Python serves per page: one Lua script, no SQL while the user row is cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import redis
+from flask import current_app
+
+from storefront.extensions import redis_store
+from storefront.services import accounts, shopper
+
+log = logging.getLogger(__name__)
+
+# KEYS: user row, cart, history; ARGV: session version, viewed SKU id or "", history length.
+# The history changes only when the cached row says the session is still valid; on a miss
+# (no row cached) the caller decides after reading the database.
+_VISIT = """
+local user = redis.call('GET', KEYS[1])
+local counts = redis.call('HVALS', KEYS[2])
+local recorded = 0
+if user and ARGV[2] ~= '' then
+  local ok, row = pcall(cjson.decode, user)
+  if ok and type(row) == 'table' and row.is_active == true
+      and tostring(row.session_version) == ARGV[1] then
+    redis.call('LREM', KEYS[3], 0, ARGV[2])
+    redis.call('LPUSH', KEYS[3], ARGV[2])
+    redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+    recorded = 1
+  end
+end
+return {user or '', counts, recorded}
+"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    user: accounts.SessionUser | None  # None: the session is over (revoked, inactive, gone)
+    cart_count: int
+
+
+def visit(session_id: str, viewed_sku: int | None) -> Visit:
+    """The visitor of a Flask-Login session id ("<id>:<version>") and their cart count;
+    ``viewed_sku`` goes into their history if the session is valid."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii()
+            and version.isdigit()):
+        return Visit(None, 0)
+    uid = int(user_id)
+    try:
+        raw, counts, recorded = redis_store.client.register_script(_VISIT)(
+            keys=[accounts.cached_user_key(uid), shopper.cart_key(uid),
+                  shopper.history_key(uid)],
+            args=[version, viewed_sku or "", current_app.config["HISTORY_LENGTH"]])
+    except redis.RedisError:
+        log.warning("redis unavailable: visitor read from the database", exc_info=True)
+        return Visit(accounts.load_session_user(session_id), 0)
+    user = accounts.user_from_cache(raw)
+    if user is None:  # not cached: the database says, and the row is cached for next time
+        user = accounts.load_session_user(session_id)
+        if user is not None and viewed_sku:
+            shopper.record_view(uid, viewed_sku)
+    elif not user.is_active or user.session_version != int(version):
+        user = None
+    elif viewed_sku and not recorded:  # pragma: no cover - the script and Python disagree
+        log.error("visitor: history not recorded for a valid session")
+    return Visit(user, shopper.total(counts) if user else 0)
