@@ -1,0 +1,152 @@
+"""Page files: what the worker writes for nginx, when they go, and how long a page can stay
+stale when something fails (README, "Freshness"): never after a commit whose removal ran,
+at most PAGE_MAX_AGE_SECONDS plus one sweep when the process that committed died first."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import stat
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import brotli
+import pytest
+
+from storefront.extensions import db, redis_store
+from storefront.models import GoodsCategory, GoodsSKU
+from storefront.services import freshness, page_cache, page_files, pages
+from storefront.tasks import sweep_pages, warm_pages
+from tests.helpers import text
+
+
+def files_of(key: str) -> dict[str, Path]:
+    return {suffix: page_files.path_of(key, suffix)
+            for suffix in (".html", ".html.gz", ".html.br", ".shtml")}
+
+
+def set_price(sku_id: int, price: str) -> None:
+    sku = db.session.get(GoodsSKU, sku_id)
+    sku.price = Decimal(price)
+    freshness.record_edit(db.session, sku)
+    db.session.commit()
+
+
+def test_publish_writes_the_page_its_twins_and_its_edge_copy(app, shop, user):
+    key = f"goods:{shop.apples}"
+    assert pages.publish(key)
+    paths = files_of(key)
+    html = paths[".html"].read_bytes()
+    assert b"Fuji apples 500g" in html and b"<!--#" not in html and b"Sign in to buy" in html
+    assert gzip.decompress(paths[".html.gz"].read_bytes()) == html
+    assert brotli.decompress(paths[".html.br"].read_bytes()) == html
+    edge = paths[".shtml"].read_text()
+    assert '<!--# echo var="sf_csrf" encoding="none" -->' in edge and "alice" not in edge
+    for path in paths.values():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert not [p for p in paths[".html"].parent.iterdir() if p.name.endswith(".tmp")]
+    assert paths[".html"].relative_to(page_files.folder()).as_posix() == f"goods/{shop.apples}.html"
+
+
+@pytest.mark.parametrize("key", ["home", "goods:7", "list:3:price:2", "list:3:default:1"])
+def test_file_names_and_keys_map_both_ways(app, key):
+    assert page_files.key_of(page_files.path_of(key)) == key
+
+
+def test_the_file_of_a_page_an_edit_touches_goes_with_the_commit(app, shop, monkeypatch):
+    for key in ("home", f"goods:{shop.apples}", f"goods:{shop.prawns}"):
+        pages.publish(key)
+    monkeypatch.setattr(freshness, "_send", lambda *a, **k: None)  # no worker: see removal
+    set_price(shop.apples, "7.25")
+    assert not page_files.path_of("home").exists()
+    assert not any(p.exists() for p in files_of(f"goods:{shop.apples}").values())
+    assert page_files.path_of(f"goods:{shop.prawns}").exists()  # does not show apples
+
+
+def test_the_worker_writes_them_again_with_the_commit_in_them(app, shop):
+    pages.publish(f"goods:{shop.apples}")
+    set_price(shop.apples, "7.25")  # tasks run inline here: the render follows the commit
+    assert "7.25" in page_files.path_of(f"goods:{shop.apples}").read_text()
+
+
+def test_a_lost_render_leaves_the_page_fresh_from_the_app_until_the_sweep(
+        app, client, shop, monkeypatch):
+    pages.publish("home")
+    monkeypatch.setattr(freshness, "_send", lambda *a, **k: None)  # the broker lost it
+    set_price(shop.apples, "7.25")
+    assert not page_files.path_of("home").exists()
+    assert "7.25" in text(client.get("/"))  # what nginx sends meanwhile: the app's page
+    sweep_pages.apply()
+    assert "7.25" in page_files.path_of("home").read_text()
+
+
+def test_a_stale_file_left_behind_lasts_at_most_until_the_sweep_after_max_age(app, shop):
+    """The process that committed died before removing the file: the file stays stale until
+    it is PAGE_MAX_AGE_SECONDS old, and the next sweep (every INDEX_SAFETY_NET_SECONDS)
+    writes it again."""
+    key = f"goods:{shop.apples}"
+    pages.publish(key)
+    sku = db.session.get(GoodsSKU, shop.apples)
+    sku.price = Decimal("7.25")
+    db.session.commit()  # committed without record_edit: nothing removed the file
+    path = page_files.path_of(key)
+    sweep_pages.apply()
+    assert "9.90" in path.read_text()  # younger than the bound: left alone
+    old = time.time() - app.config["PAGE_MAX_AGE_SECONDS"] - 1
+    os.utime(path, (old, old))
+    sweep_pages.apply()
+    assert "7.25" in path.read_text()
+
+
+def test_redis_losing_the_tag_record_makes_the_next_edit_remove_every_file(
+        app, shop, monkeypatch):
+    for key in ("home", f"goods:{shop.apples}", f"goods:{shop.prawns}"):
+        pages.publish(key)
+    prefix = app.config["CACHE_KEY_PREFIX"]
+    client = redis_store.client
+    client.delete(*client.keys(f"{prefix}pages:*"))  # Redis restarted empty
+    monkeypatch.setattr(freshness, "_send", lambda *a, **k: None)
+    set_price(shop.prawns, "44.00")  # it cannot tell which pages show prawns: all go
+    assert not list(page_files.folder().rglob("*.html"))
+
+
+def test_redis_down_at_the_commit_removes_every_file(app, shop, monkeypatch):
+    import redis
+
+    for key in ("home", f"goods:{shop.apples}"):
+        pages.publish(key)
+
+    def down(*args, **kwargs):
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(page_cache, "invalidate", down)
+    monkeypatch.setattr(freshness, "_send", lambda *a, **k: None)
+    set_price(shop.prawns, "44.00")
+    assert not list(page_files.folder().rglob("*.html"))
+
+
+def test_a_full_clear_warms_every_catalogue_page(app, shop):
+    category = db.session.get(GoodsCategory, shop.fruit)
+    category.name = "Fruit & berries"
+    freshness.record_edit(db.session, category)
+    db.session.commit()  # the nav is on every page: everything goes, then the warm-up
+    written = {page_files.key_of(p) for p in page_files.folder().rglob("*.html")}
+    assert written == set(pages.catalogue_keys())
+    assert {f"goods:{shop.apples}", f"list:{shop.fruit}:hot:1", "home"} <= written
+    assert f"goods:{shop.crate}" not in written  # off sale: no page
+    assert "Fruit &amp; berries" in page_files.path_of(f"goods:{shop.prawns}").read_text()
+
+
+def test_warming_keeps_to_its_rate(app, shop, monkeypatch):
+    """A clock that only moves when the task sleeps: n pages at 20 a second take (n-1)/20 s
+    of it, whatever this machine's speed."""
+    from storefront import tasks
+
+    clock = [1000.0]
+    monkeypatch.setattr(tasks.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(tasks.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+    app.config.update(CELERY_TASK_ALWAYS_EAGER=False, PAGE_WARM_PER_SECOND=20)
+    keys = list(pages.catalogue_keys())
+    assert warm_pages.run() == len(keys)
+    assert clock[0] - 1000.0 == pytest.approx(len(keys) / 20)
