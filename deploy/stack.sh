@@ -23,7 +23,13 @@ if [ -z "${SECRET_KEY:-}" ]; then
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 
-# The database itself (utf8mb4), then the schema, demo data and a first static page.
+# nginx and the module deploy/nginx.conf loads for the .br twins of the page files
+if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || ! command -v nginx >/dev/null; then
+  echo "stack: installing nginx and libnginx-mod-http-brotli-static"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static
+fi
+
+# The database itself (utf8mb4), then the schema, demo data and the page files.
 python - <<'PY'
 import os
 import pymysql
@@ -39,7 +45,8 @@ conn.close()
 PY
 flask --app storefront db upgrade
 [ "${STACK_SEED:-1}" = 1 ] && flask --app storefront seed-demo
-flask --app storefront render-index
+# every catalogue page as a file for nginx, now (a deploy may have changed how pages look)
+flask --app storefront warm-pages
 
 sed -e "s|__USER__|$(id -un)|g" -e "s|__PREFIX__|$STACK_DIR/nginx|g" \
     -e "s|__LISTEN__|$NGINX_LISTEN|g" -e "s|__UPSTREAM__|$GUNICORN_BIND|g" \

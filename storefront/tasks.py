@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,11 +20,12 @@ RETRY = dict(autoretry_for=(SQLAlchemyError, RedisError, OSError), retry_backoff
              reject_on_worker_lost=True)
 
 
-@shared_task(**RETRY)
-def render_pages() -> int:
+@shared_task(bind=True, **RETRY)
+def render_pages(self: Task) -> int:
     """Write the files of the pages that edits made stale (gathered by freshness)."""
-    keys = freshness.take_pending()
+    keys = freshness.take_pending(self.request.id)
     written = sum(pages.publish(key) for key in keys)
+    freshness.done(self.request.id)
     log.info("pages written: %d of %d stale", written, len(keys))
     return written
 

@@ -210,6 +210,7 @@ def test_anonymous_pages_are_files_from_disk_even_with_the_app_down(site, shop):
 def test_anonymous_pages_send_cache_security_and_revalidation_headers(site, shop):
     for key in catalogue(shop):
         publish_marked(key)
+    key_of = {path: key for key, path in catalogue(shop).items()}
     browser = site.browser()
     for path in catalogue(shop).values():
         reply = browser.get(path)
@@ -221,6 +222,7 @@ def test_anonymous_pages_send_cache_security_and_revalidation_headers(site, shop
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
         assert "all" in headers["Surrogate-Key"].split()
+        assert headers["Surrogate-Key"].split()[0] == "page:" + key_of[path]
         assert headers["Server"] == "nginx"  # server_tokens off: no version
         # the CSP allows no inline script: every script on the page is a file
         scripts = re.findall(r"<script\b[^>]*>", reply.text)

@@ -60,7 +60,8 @@ def test_anonymous_pages_are_public_conditional_tagged_and_set_no_cookie(client,
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""
     detail = client.get(f"/goods/{shop.apples}").headers["Surrogate-Key"].split()
-    assert {f"sku:{shop.apples}", f"category-skus:{shop.fruit}", "nav"} <= set(detail)
+    assert {f"page:goods:{shop.apples}", f"sku:{shop.apples}", f"category-skus:{shop.fruit}",
+            "nav"} <= set(detail)
 
 
 def test_cached_entries_hold_nothing_of_a_visitor(client, app, shop, user):

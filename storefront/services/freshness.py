@@ -114,16 +114,24 @@ def schedule_warm() -> None:
     _send("storefront.tasks.warm_pages")
 
 
-def take_pending() -> list[str]:
-    """For the render task, before it reads: the keys gathered so far. Edits from now on
-    queue a task of their own."""
+def take_pending(task_id: str) -> list[str]:
+    """For the render task, before it reads: the keys gathered so far, held under the task's
+    id until ``done`` (a worker killed mid-render leaves them there for the same task, run
+    again). Edits from now on queue a task of their own."""
     client = redis_store.client
+    held = _key(f"rendering:{task_id}")
     with client.pipeline(transaction=True) as pipe:
         pipe.delete(_key("queued"))
-        pipe.smembers(_key("pending"))
+        pipe.sunionstore(held, [_key("pending"), held])
         pipe.delete(_key("pending"))
-        keys = pipe.execute()[1]
+        pipe.expire(held, 24 * 3600)
+        pipe.smembers(held)
+        keys = pipe.execute()[-1]
     return sorted(keys)
+
+
+def done(task_id: str) -> None:
+    redis_store.client.delete(_key(f"rendering:{task_id}"))
 
 
 def _send(task: str, **options: object) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog, page_cache, page_files, ssi
+from storefront.services import catalog, page_cache, page_files, ssi, tags
 from storefront.services.page_cache import Entry
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None]) 
             return None
         html = render_template(template, **values)
     return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
-                 tags=tuple(values["tags"]), built_at=time.time())
+                 tags=(tags.page(key), *values["tags"]), built_at=time.time())
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------

@@ -14,7 +14,8 @@ and an edit can never disagree about a name. The vocabulary follows what the pag
 - ``reviews:<sku id>``, ``order:<id>``, ``user:<id>``: the reviews of a SKU and what they
   show of their order and reviewer;
 - ``home``: the homepage's carousel, promotions and tiles; ``nav``: the category nav that
-  every page shows; ``all``: every page (a bulk import, a deploy).
+  every page shows; ``all``: every page (a bulk import, a deploy);
+- ``page:<key>``: the page itself.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ from storefront.models import (
 ALL = "all"
 NAV = "nav"
 HOME = "home"
+
+
+def page(key: str) -> str:
+    """A page's own tag: a CDN in front purges exactly the pages an edit made stale by these
+    (every response names it, the files served by nginx too)."""
+    return f"page:{key}"
 
 
 def sku(sku_id: int) -> str:
