@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn, nginx and a Celery worker.
+"""Real server processes for tests and the bench: gunicorn, nginx and a Celery worker.
 
 Every process runs in its own process group (so its workers go down with it), logs to a
 file the failure message quotes, listens on 127.0.0.1 only, and every wait has a deadline.
@@ -128,7 +128,7 @@ def start(name: str, cmd: list[str], *, log_path: Path, env: Mapping[str, str] |
     """Start ``cmd`` in a process group of its own, stdout and stderr into ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        popen = subprocess.Popen(cmd, cwd=cwd, env=dict(env) if env is not None else None,
+        popen = subprocess.Popen(cmd, cwd=cwd, env=dict(env) if env is not None else None,  # noqa: S603
                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                  start_new_session=True)
     return Process(name, popen, log_path, stop_signal)
@@ -263,8 +263,8 @@ class OwnRedis:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 10) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "",
+        self.proc = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "",  # noqa: S607
              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while not port_open(self.port):
