@@ -444,3 +444,17 @@ def test_readers_never_see_a_half_written_page(site, shop):
     assert not bad, bad[:5]
     assert all(count >= 10 for count in reads.values()), reads  # they really overlapped
     assert (site.pages / "index.html").read_bytes() == versions[-1]
+
+
+def test_a_form_on_a_page_from_the_app_takes_its_token_through_nginx(site, shop, user):
+    """The page has no file: the app renders it with its directives and nginx fills them in
+    from the one fragment call, so the page's CSRF token is the one in the session cookie."""
+    browser = site.browser()
+    sign_in_through(browser)
+    page = browser.get(f"/goods/{shop.apples}")  # no file: the app's render, filled by nginx
+    assert MARKER not in page.body
+    assert len(page.headers.get_all("Set-Cookie") or []) <= 1  # one session, one token
+    added = browser.post("/cart/add", {"sku_id": str(shop.apples), "count": "3",
+                                       "csrf_token": csrf_in(page.text)})
+    assert added.status == 302, added.text
+    assert cart_count(browser.get(f"/goods/{shop.apples}").text) == 3
