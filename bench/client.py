@@ -45,8 +45,9 @@ class Browser:
             headers["Cookie"] = self.cookie_header()
         return headers
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Reply:
-        headers = self.headers()
+    def request(self, method: str, path: str, form: dict[str, str] | None = None,
+                extra: dict[str, str] | None = None) -> Reply:
+        headers = {**self.headers(), **(extra or {})}
         body = None
         if form is not None:
             body = urlencode(form)
@@ -63,8 +64,9 @@ class Browser:
         finally:
             conn.close()
 
-    def get(self, path: str) -> Reply:
-        return self.request("GET", path)
+    def get(self, path: str, extra: dict[str, str] | None = None) -> Reply:
+        """GET ``path``; ``extra`` headers besides the cookies (Accept-Encoding, ...)."""
+        return self.request("GET", path, extra=extra)
 
     def _keep(self, set_cookie: str) -> None:
         jar: SimpleCookie = SimpleCookie()

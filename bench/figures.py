@@ -1,8 +1,16 @@
-"""The throughput figures, each measured in turns with its floor: a page through nginx's
-static path against nginx serving a plain file of the same size (bench/nginx_floor.conf), a
-page from gunicorn against a bare Flask view returning as many bytes from memory
-(bench/floor_app.py) under the same gunicorn settings. The floor servers idle while the
-shop is loaded and the other way round; alternating the two cancels the machine's drift.
+"""The throughput figures, each measured in turns with its floor. The floor servers idle
+while the shop is loaded and the other way round; alternating the two cancels the machine's
+drift.
+
+- Anonymous pages through nginx (deploy/nginx.conf: the map to the page's file, try_files,
+  the headers) against nginx sending a copy of the same file and its twins from a bare
+  location (bench/nginx_floor.conf). Both get the same Accept-Encoding, so both send the
+  same bytes (the .br twin for a browser's "gzip, deflate, br"): the ratio is the cost of
+  the shop's routing alone. Measured with a browser's header (the target) and without.
+- Signed-in pages through nginx (the page's .shtml, SSI filled from one call to the app's
+  fragment endpoint) and straight to gunicorn, against a bare Flask view returning as many
+  bytes from memory (bench/floor_app.py) under the same gunicorn settings. No
+  Accept-Encoding: neither side compresses.
 """
 
 from __future__ import annotations
@@ -14,9 +22,11 @@ from typing import Any
 from bench import procs, wrk
 from bench.client import Browser, Reply, expect_ok, sign_in
 from bench.shop import PASSWORD, USERNAME, Catalogue, Shop
-from tests.servers import HOST
+from devtools.servers import HOST
+from storefront.services import page_files, pages
 
 NGINX, GUNICORN = "nginx static file", "Flask bytes from memory"
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # what Chromium and Firefox send
 
 
 @dataclass
@@ -58,39 +68,30 @@ class Paths:
 
     @classmethod
     def of(cls, cat: Catalogue) -> Paths:
-        return cls("/", f"/goods/{cat.sku_id}", f"/list/{cat.category_id}")
+        return cls(*(pages.url_of(key) for key in cat.keys))
 
-
-@dataclass(frozen=True)
-class Target:
-    """Where a figure's load goes: the shop and the floor of its kind and size."""
-
-    port: int
-    path: str
-    page: Reply
-    floor_kind: str
-    browser: Browser | None = None
+    def named(self) -> list[tuple[str, str]]:
+        return [("home", self.home), ("detail", self.detail), ("list", self.listing)]
 
 
 class Bench:
     def __init__(self, floors: procs.Floors, load: wrk.Load) -> None:
         self.floors, self.load = floors, load
 
-    def figure(self, key: str, label: str, target: Target, goal: float | None = None,
-               load: wrk.Load | None = None) -> Figure:
+    def figure(self, key: str, label: str, url: str, floor_url: str, size: int,
+               floor_kind: str, goal: float | None = None, load: wrk.Load | None = None,
+               headers: dict[str, str] | None = None,
+               floor_headers: dict[str, str] | None = None) -> Figure:
         load = load or self.load
-        size = len(target.page.body)
-        cookie = target.browser.cookie_header() if target.browser else None
-        result, floor = wrk.compare(f"http://{HOST}:{target.port}{target.path}",
-                                    self.floors.url(target.floor_kind == NGINX, size), load,
-                                    cookie)
-        return Figure(key, label, result, size, target.floor_kind, goal, load, floor)
+        result, floor = wrk.compare(url, floor_url, load, headers, floor_headers)
+        return Figure(key, label, result, size, floor_kind, goal, load, floor)
 
 
 def shop_figures(shop: Shop, cat: Catalogue, load: wrk.Load,
                  settings: procs.Gunicorn) -> tuple[list[Figure], Browser]:
     """The warm figures (nginx in front of the shop's gunicorn), then the cold homepage."""
     paths = Paths.of(cat)
+    short = replace(load, warmup_s=1, duration_s=max(2, load.duration_s // 2))
     with ExitStack() as floors_stack:
         bench = Bench(procs.floors(floors_stack, shop, settings), load)
         with ExitStack() as stack:
@@ -98,39 +99,98 @@ def shop_figures(shop: Shop, cat: Catalogue, load: wrk.Load,
             nginx_port = procs.shop_nginx(stack, shop, port)
             shopper = sign_in(port, USERNAME, PASSWORD, [paths.home, paths.detail])
             figures = [
-                bench.figure("anon_home_nginx", "anonymous / through nginx", Target(
-                    nginx_port, paths.home, static_page(nginx_port), NGINX), 0.9),
-                bench.figure("home_warm", "signed-in / (warm cache)", Target(
-                    port, paths.home, signed_in_page(shopper, paths.home), GUNICORN,
-                    shopper), 0.5),
-                bench.figure("detail_warm", "signed-in detail (warm cache)", Target(
-                    port, paths.detail, signed_in_page(shopper, paths.detail), GUNICORN,
-                    shopper), 0.5),
-                bench.figure("list", "category list (anonymous)", Target(
-                    port, paths.listing, expect_ok(Browser(port).get(paths.listing),
-                                                   paths.listing), GUNICORN)),
+                *anonymous(bench, shop, cat, paths, nginx_port, BROWSER, load, 0.95),
+                *signed_in_nginx(bench, shop, cat, paths, nginx_port, shopper),
+                *signed_in_gunicorn(bench, paths, port, shopper),
+                *anonymous(bench, shop, cat, paths, nginx_port, {}, short, None),
             ]
         # "The cache cleared before every request": Flask-Caching's NullCache stores
-        # nothing, so every request misses and rebuilds the page data from MariaDB. One
-        # connection, so each request is alone with the empty cache: concurrent ones would
-        # wait on the rebuild lock for a value NullCache never keeps, timing that wait.
+        # nothing, so every request misses and rebuilds the page from MariaDB (what the app
+        # does for a page whose file an edit just removed). One connection, so each request
+        # is alone with the empty cache: concurrent ones would wait on the rebuild lock for
+        # a value NullCache never keeps, timing that wait.
         with ExitStack() as stack:
             _, port = procs.gunicorn(stack, shop, "gunicorn-cold", settings,
                                      FLASK_CACHE_TYPE="NullCache")
             cold = Browser(port, shopper.cookies)
+            page = signed_in_page(cold, paths.home)
             figures.append(bench.figure(
-                "home_cold", "signed-in / (cold: cache cleared)",
-                Target(port, paths.home, signed_in_page(cold, paths.home), GUNICORN, cold),
-                load=replace(load, threads=1, connections=1)))
+                "home_cold", "signed-in / straight to gunicorn, cold (cache cleared)",
+                f"http://{HOST}:{port}/", bench.floors.flask(len(page.body)),
+                len(page.body), GUNICORN, headers={"Cookie": cold.cookie_header()},
+                load=replace(short, threads=1, connections=1)))
     return figures, shopper
 
 
-def static_page(port: int) -> Reply:
-    """The anonymous homepage must come from nginx's static file, not from the app."""
-    reply = expect_ok(Browser(port).get("/"), "anonymous / through nginx")
-    if "etag" not in reply.headers or "x-sql-queries" in reply.headers:
-        raise RuntimeError(f"nginx did not serve the static homepage: {reply.headers}")
+def anonymous(bench: Bench, shop: Shop, cat: Catalogue, paths: Paths, port: int,
+              encoding: dict[str, str], load: wrk.Load, goal: float | None) -> list[Figure]:
+    """Each page's file through deploy/nginx.conf against a copy of it from the floor."""
+    how = "br" if encoding else "identity"
+    figures = []
+    for (name, path), key in zip(paths.named(), cat.keys, strict=True):
+        file = shop.static_pages / (page_files.stem(key) + ".html")
+        reply = static_page(port, path, encoding)
+        floor_url = bench.floors.static(name, file)
+        same_response(reply, floor_url, encoding)
+        figures.append(bench.figure(
+            f"anon_{name}_nginx_{how}",
+            f"anonymous {name} through nginx ({how})", f"http://{HOST}:{port}{path}",
+            floor_url, len(reply.body), NGINX, goal, load, encoding, encoding))
+    return figures
+
+
+def signed_in_nginx(bench: Bench, shop: Shop, cat: Catalogue, paths: Paths, port: int,
+                    shopper: Browser) -> list[Figure]:
+    """Each page's .shtml through nginx, SSI filled from one fragment call."""
+    visitor = Browser(port, shopper.cookies)
+    figures = []
+    for (name, path), key in zip(paths.named(), cat.keys, strict=True):
+        shtml = shop.static_pages / (page_files.stem(key) + ".shtml")
+        if not shtml.exists():
+            raise RuntimeError(f"no {shtml}: nginx would ask the app for the page")
+        size = len(signed_in_page(visitor, path).body)
+        figures.append(bench.figure(
+            f"signed_{name}_nginx", f"signed-in {name} through nginx (SSI)",
+            f"http://{HOST}:{port}{path}", bench.floors.flask(size), size, GUNICORN, 1.0,
+            headers={"Cookie": visitor.cookie_header()}))
+    return figures
+
+
+def signed_in_gunicorn(bench: Bench, paths: Paths, port: int,
+                       shopper: Browser) -> list[Figure]:
+    """The same pages straight from gunicorn (the app fills the parts in itself)."""
+    figures = []
+    for name, path in paths.named():
+        size = len(signed_in_page(shopper, path).body)
+        figures.append(bench.figure(
+            f"signed_{name}_gunicorn", f"signed-in {name} straight to gunicorn",
+            f"http://{HOST}:{port}{path}", bench.floors.flask(size), size, GUNICORN,
+            headers={"Cookie": shopper.cookie_header()}))
+    return figures
+
+
+def static_page(port: int, path: str, encoding: dict[str, str]) -> Reply:
+    """The anonymous page must come from nginx's file (Accept-Ranges: the static module),
+    in the encoding asked for."""
+    reply = expect_ok(Browser(port).get(path, encoding), f"anonymous {path} through nginx")
+    wanted = "br" if encoding else None
+    if ("accept-ranges" not in reply.headers and not encoding) or \
+            reply.headers.get("content-encoding") != wanted or \
+            "x-sql-queries" in reply.headers:
+        raise RuntimeError(f"nginx did not send {path}'s file ({wanted}): {reply.headers}")
     return reply
+
+
+def same_response(reply: Reply, floor_url: str, encoding: dict[str, str]) -> None:
+    """The floor must send the same body and the same header names: only routing differs."""
+    port, path = floor_url.split(":")[-1].split("/", 1)
+    floor = expect_ok(Browser(int(port)).get(f"/{path}", encoding), floor_url)
+    names = {name for name in reply.headers if name not in {"etag", "last-modified", "date"}}
+    floor_names = {n for n in floor.headers if n not in {"etag", "last-modified", "date"}}
+    if floor.body != reply.body or names != floor_names:
+        raise RuntimeError(f"the floor's response differs from the shop's: bodies "
+                           f"{'equal' if floor.body == reply.body else 'differ'}, headers "
+                           f"{sorted(names ^ floor_names)}")
 
 
 def signed_in_page(browser: Browser, path: str) -> Reply:

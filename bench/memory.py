@@ -1,5 +1,11 @@
-"""Memory: one gunicorn worker (never recycled) serves 20,000 signed-in requests, homepage
-and detail pages in turn; its RSS (VmRSS) is read after 10,000 and after 20,000."""
+"""Does a gunicorn worker need recycling (deploy/gunicorn.conf.py's max_requests)?
+
+Memory: one worker (never recycled) serves 20,000 signed-in requests, the homepage, detail
+pages and the fragment endpoint in turn; its RSS (VmRSS) is read after 10,000 and after
+20,000. Cost: two gunicorns side by side, one recycling its workers every 1,000 requests
+(the old default, with its 10 % jitter) and one never, loaded in turns with the fragment
+request (what gunicorn serves for every signed-in page view behind nginx); requests/s of
+each and the restarts the recycling one logged."""
 
 from __future__ import annotations
 
@@ -13,9 +19,11 @@ from typing import Any
 from bench import procs, wrk
 from bench.client import Browser
 from bench.shop import Catalogue, Shop
-from tests.servers import HOST
+from devtools.servers import HOST
 
 HALF, TOTAL = 10_000, 20_000
+FRAGMENT = "/_fragments/visitor"
+RECYCLE_EVERY = 1000
 GROWTH_TARGET = 0.05
 MAX_SECONDS = 150  # for all 20,000; a slower machine reports what it reached
 
@@ -23,7 +31,7 @@ MAX_SECONDS = 150  # for all 20,000; a slower machine reports what it reached
 def memory(shop: Shop, cat: Catalogue, load: wrk.Load, settings: procs.Gunicorn,
            shopper: Browser) -> dict[str, Any]:
     single = replace(settings, workers=1, max_requests=0)
-    paths = [p for sku in cat.tile_skus for p in ("/", f"/goods/{sku}")]
+    paths = [p for sku in cat.tile_skus for p in ("/", f"/goods/{sku}", FRAGMENT)]
     script = wrk.rotating_script(shop.workdir / "memory.lua", paths)
     with ExitStack() as stack:
         proc, port = procs.gunicorn(stack, shop, "gunicorn-memory", single)
@@ -41,6 +49,24 @@ def memory(shop: Shop, cat: Catalogue, load: wrk.Load, settings: procs.Gunicorn,
             "errors": drive.errors, "met": growth < GROWTH_TARGET and at_total[0] >= TOTAL}
 
 
+def recycling(shop: Shop, load: wrk.Load, settings: procs.Gunicorn,
+              shopper: Browser) -> dict[str, Any]:
+    """Requests/s with workers recycled every RECYCLE_EVERY requests against never, in turns."""
+    with ExitStack() as stack:
+        recycled, port_on = procs.gunicorn(stack, shop, "gunicorn-recycled",
+                                           replace(settings, max_requests=RECYCLE_EVERY))
+        _, port_off = procs.gunicorn(stack, shop, "gunicorn-kept",
+                                     replace(settings, max_requests=0))
+        cookie = {"Cookie": shopper.cookie_header()}
+        on, off = wrk.compare(f"http://{HOST}:{port_on}{FRAGMENT}",
+                              f"http://{HOST}:{port_off}{FRAGMENT}", load, cookie, cookie)
+        restarts = recycled.log(tail=10_000_000).count("Autorestarting worker")
+    return {"max_requests": RECYCLE_EVERY, "rps_recycled": on.rps, "rps_kept": off.rps,
+            "p99_ms_recycled": on.p99_ms, "p99_ms_kept": off.p99_ms,
+            "requests_recycled": on.requests, "restarts": restarts,
+            "errors": on.errors + off.errors, "ratio": on.rps / off.rps if off.rps else None}
+
+
 class Driver:
     """wrk in short runs until a number of requests has been served."""
 
@@ -53,7 +79,8 @@ class Driver:
     def until(self, target: int) -> None:
         while self.done < target and time.monotonic() < self.deadline:
             seconds = min(5, max(1, math.ceil((target - self.done) / self.rate)))
-            result = wrk.run(self.url, self.load, seconds, self.cookie, self.script)
+            result = wrk.run(self.url, self.load, seconds, {"Cookie": self.cookie},
+                             self.script)
             self.done += result.requests
             self.errors += result.errors
             self.rate = max(result.rps, 1.0)

@@ -1,14 +1,16 @@
-"""The bench's own servers, started with tests/servers.py's helpers (own process group, log
-file, 127.0.0.1 and a free port) and stopped by the ``ExitStack`` they are entered on."""
+"""The bench's own servers, started with devtools/servers.py's helpers (own process group,
+log file, 127.0.0.1 and a free port; the tests use them too) and stopped by the
+``ExitStack`` they are entered on."""
 
 from __future__ import annotations
 
+import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.shop import Shop
-from tests import servers
+from devtools import servers
 
 BENCH = Path(__file__).resolve().parent
 
@@ -19,7 +21,7 @@ class Gunicorn:
 
     workers: int = 2
     threads: int = 4
-    max_requests: int = 0  # 0: no recycling during a measurement (deploy default: 1000)
+    max_requests: int = 0  # 0: no recycling (the deploy default too; bench/memory.py)
 
     def describe(self) -> str:
         return (f"gunicorn -c deploy/gunicorn.conf.py (gthread), WEB_CONCURRENCY={self.workers}, "
@@ -37,7 +39,7 @@ def gunicorn(stack: ExitStack, shop: Shop, name: str, settings: Gunicorn,
 
 
 def shop_nginx(stack: ExitStack, shop: Shop, upstream: int) -> int:
-    """deploy/nginx.conf in front of the shop's gunicorn, the static homepage from disk."""
+    """deploy/nginx.conf in front of the shop's gunicorn, the page files from disk."""
     proc, port = servers.start_nginx(shop.workdir / "nginx-shop", {
         "UPSTREAM": f"{servers.HOST}:{upstream}",
         "STATIC_PAGES_DIR": shop.config["STATIC_PAGES_DIR"],
@@ -56,22 +58,23 @@ class Floors:
     nginx_dir: Path
     gunicorn_port: int
 
-    def url(self, nginx: bool, size: int) -> str:
-        """A response of ``size`` bytes: a plain file from nginx, or bytes from memory."""
-        if not nginx:
-            return f"http://{servers.HOST}:{self.gunicorn_port}/bytes/{size}"
-        page = self.nginx_dir / f"floor-{size}.html"
-        if not page.exists():
-            page.write_bytes(floor_body(size))
-        return f"http://{servers.HOST}:{self.nginx_port}/{page.name}"
+    def static(self, name: str, page: Path) -> str:
+        """A copy of the page file ``page`` (``.html``) and its ``.gz`` and ``.br`` twins,
+        served by the floor nginx as a plain file: the same bytes, sent the same way."""
+        for suffix in ("", ".gz", ".br"):
+            source = page.with_name(page.name + suffix)
+            if source.exists():
+                shutil.copyfile(source, self.nginx_dir / f"{name}.html{suffix}")
+        return f"http://{servers.HOST}:{self.nginx_port}/{name}.html"
 
-
-def floor_body(size: int) -> bytes:
-    return (b"<!doctype html>" + b"x" * size)[:size]
+    def flask(self, size: int) -> str:
+        """``size`` bytes from memory, from a bare Flask view."""
+        return f"http://{servers.HOST}:{self.gunicorn_port}/bytes/{size}"
 
 
 def floors(stack: ExitStack, shop: Shop, settings: Gunicorn) -> Floors:
-    """bench/nginx_floor.conf (plain files) and bench/floor_app.py under ``settings``."""
+    """bench/nginx_floor.conf (plain files and their twins) and bench/floor_app.py under
+    ``settings``."""
     folder = shop.workdir / "floor-static"
     folder.mkdir(parents=True, exist_ok=True)
     proc, nginx_port = servers.start_nginx(shop.workdir / "nginx-floor",

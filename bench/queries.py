@@ -18,7 +18,7 @@ from bench import procs
 from bench.client import Browser, expect_ok, sign_in
 from bench.figures import Paths
 from bench.shop import PASSWORD, USERNAME, Catalogue, Shop, grow
-from storefront import page_cache
+from storefront.services import page_cache, tags
 
 
 def query_counts(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn,
@@ -33,15 +33,21 @@ def query_counts(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicor
         counts = {f"{page}, {who}": {"warm": warm(browser, path),
                                      "cold": cold(app, browser, path)}
                   for page, path in pages.items() for who, browser in visitors.items()}
+        fragment = {page: fragment_queries(visitors["signed-in"], path)
+                    for page, path in pages.items()}
         small = {who: cold(app, browser, paths.home) for who, browser in visitors.items()}
         n_big = grow(app, big, skus_per_category)
         large = {who: cold(app, browser, paths.home) for who, browser in visitors.items()}
     same = small == large
-    return {"pages": counts,
+    return {"pages": counts, "fragment": fragment,
+            "fragment_met": max(fragment.values()) == 0,
             "cold_homepage": {"categories": [cat.categories, n_big], "small": small,
                               "large": large, "same": same},
             "detail_warm_met": (counts["detail, signed-in"]["warm"] <= 1
                                 and counts["detail, anonymous"]["warm"] == 0)}
+
+
+FRAGMENT = "/_fragments/visitor"
 
 
 def warm(browser: Browser, path: str) -> int:
@@ -51,5 +57,14 @@ def warm(browser: Browser, path: str) -> int:
 
 def cold(app: Flask, browser: Browser, path: str) -> int:
     with app.app_context():
-        page_cache.clear()
+        page_cache.invalidate([tags.ALL])  # every page carries "all"
     return expect_ok(browser.get(path), path).sql_queries
+
+
+def fragment_queries(browser: Browser, page: str) -> int:
+    """The signed-in visitor's parts for ``page``, as nginx asks for them (the second call)."""
+    for _ in range(2):
+        reply = browser.get(FRAGMENT, {"X-Original-URI": page})
+        if reply.status != 204 or "x-edge-user" not in reply.headers:
+            raise RuntimeError(f"{FRAGMENT} for {page}: HTTP {reply.status} {reply.headers}")
+    return reply.sql_queries

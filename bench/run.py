@@ -1,11 +1,13 @@
 """``make bench``: the shop measured against this machine's own floor, in one bounded run.
 
 Steps, loading one server at a time: a fresh MariaDB database and Redis prefix, a synthetic
-catalogue (20 categories x 50 SKUs); the load figures (nginx + gunicorn, then a cold
-gunicorn), each in turns with its floor (nginx with a plain file, gunicorn with a bare Flask
-view; same sizes and settings); memory over 20,000 requests; freshness with a real Celery
-worker; SQL query counts (then the catalogue grown to 200 categories). Everything is
-removed at the end.
+catalogue (20 categories x 50 SKUs) and the files of the pages measured; the load figures
+(anonymous and signed-in pages through nginx, signed-in straight to gunicorn, then a cold
+gunicorn), each in turns with its floor (nginx with a copy of the page's file and twins,
+gunicorn with a bare Flask view; same sizes and settings); memory over 20,000 requests and
+the cost of recycling workers; freshness through nginx with a real Celery worker; SQL query
+counts (the fragment endpoint's too; then the catalogue grown to 200 categories).
+Everything is removed at the end.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from bench import shop as shop_mod
 
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
 HARD_TIMEOUT_S = 9 * 60
-TOOLS = {"wrk": "wrk", "nginx": "nginx"}  # command: Debian package
+# what must be on this machine: Debian package
+TOOLS = {"wrk": "wrk", "/usr/sbin/nginx": "nginx",
+         "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so":
+         "libnginx-mod-http-brotli-static"}
 
 
 class BenchTimeout(RuntimeError):
@@ -56,9 +61,10 @@ class RepeatsCounted(logging.Filter):
 
 
 def ensure_tools() -> None:
-    """wrk (and nginx) from Debian's packages when missing; `apt-get update` only if needed."""
-    missing = [pkg for cmd, pkg in TOOLS.items()
-               if not (shutil.which(cmd) or Path(f"/usr/sbin/{cmd}").exists())]
+    """wrk, nginx and its brotli_static module from Debian's packages when missing;
+    `apt-get update` only if needed."""
+    missing = [pkg for what, pkg in TOOLS.items()
+               if not (Path(what).exists() if what.startswith("/") else shutil.which(what))]
     if not missing:
         return
     if os.geteuid() != 0:
@@ -96,10 +102,12 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
         handler.addFilter(repeats)
     log("load figures, each in turns with its floor (nginx static file, Flask bytes)")
     figs, shopper = figures.shop_figures(shop, cat, load, settings)
-    log("memory: 20,000 requests on one worker")
+    log("memory: 20,000 requests on one worker; recycling every 1,000 requests or never")
     mem = memory.memory(shop, cat, load, settings, shopper)
-    log("freshness: 50 timed saves and a burst of 50, with a real Celery worker")
-    fresh = saves.measure(shop, app, cat)
+    mem["recycling"] = memory.recycling(shop, load, settings, shopper)
+    log(f"freshness through nginx: {saves.SAVES} timed saves and a burst of {saves.BURST}, "
+        "with a real Celery worker")
+    fresh = saves.measure(shop, app, cat, settings)
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
@@ -110,7 +118,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
 def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split(
         "\n")[0])
-    parser.add_argument("--duration", type=int, default=8, help="seconds per measured run")
+    parser.add_argument("--duration", type=int, default=6,
+                        help="seconds measured per side of a figure (in three runs)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY, app and floor")

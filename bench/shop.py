@@ -16,15 +16,15 @@ from typing import Any
 
 import pymysql
 import redis
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import func, select
 
+from devtools import servers
 from storefront import create_app
 from storefront.demo import seed
 from storefront.extensions import db
-from storefront.models import GoodsCategory, IndexCategoryGoodsBanner
+from storefront.models import GoodsCategory, GoodsSKU, IndexCategoryGoodsBanner
 from storefront.services import accounts, pages
-from tests import servers
 
 MARIADB = {"host": os.environ.get("BENCH_MARIADB_HOST", "127.0.0.1"),
            "port": int(os.environ.get("BENCH_MARIADB_PORT", "3306")),
@@ -67,12 +67,20 @@ class Shop:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """What the figures request: a SKU shown as a homepage tile, a category."""
+    """What the figures request: a SKU shown as a homepage tile, its category, and the page
+    of that category's list (default sort) that shows it: one price on three pages."""
 
     sku_id: int
     category_id: int
+    list_page: int
     categories: int
     tile_skus: tuple[int, ...]  # SKUs with a tile on the homepage (memory: many detail pages)
+
+    @property
+    def keys(self) -> tuple[str, str, str]:
+        """The page keys (services.pages) of the homepage, the SKU's page and its list."""
+        return ("home", f"goods:{self.sku_id}",
+                f"list:{self.category_id}:default:{self.list_page}")
 
 
 def create(workdir: Path) -> Shop:
@@ -125,13 +133,17 @@ def migrate(shop: Shop) -> None:
 
 
 def prepare(shop: Shop, app: Flask, n_categories: int, skus_per_category: int) -> Catalogue:
-    """Schema, the synthetic catalogue, the shopper and a first static homepage."""
+    """Schema, the synthetic catalogue, the shopper, and the files of the pages the bench
+    requests (as the worker writes them)."""
     migrate(shop)
     with app.app_context():
         seed(n_categories, skus_per_category)
         accounts.create_user(USERNAME, "bench@example.com", PASSWORD)
-        pages.publish(pages.HOME)
-        return catalogue()
+        cat = catalogue()
+        for key in cat.keys:
+            if not pages.publish(key):
+                raise RuntimeError(f"the page {key} was not written")
+        return cat
 
 
 def grow(app: Flask, n_categories: int, skus_per_category: int) -> int:
@@ -151,5 +163,11 @@ def catalogue() -> Catalogue:
     if not tiles:
         raise RuntimeError("the seeded catalogue has no image tile on the homepage")
     count = len(db.session.scalars(select(GoodsCategory.id)).all())
-    return Catalogue(sku_id=tiles[0].sku_id, category_id=tiles[0].category_id,
+    sku = db.session.get(GoodsSKU, tiles[0].sku_id)
+    before = db.session.scalar(  # the default sort is newest (highest id) first
+        select(func.count()).select_from(GoodsSKU).where(
+            GoodsSKU.category_id == sku.category_id, GoodsSKU.is_on_sale.is_(True),
+            GoodsSKU.id > sku.id))
+    return Catalogue(sku_id=sku.id, category_id=sku.category_id,
+                     list_page=before // current_app.config["LIST_PAGE_SIZE"] + 1,
                      categories=count, tile_skus=tuple(t.sku_id for t in tiles))

@@ -43,13 +43,14 @@ def binary() -> str:
     return path
 
 
-def run(url: str, load: Load, seconds: int, cookie: str | None = None,
+def run(url: str, load: Load, seconds: int, headers: dict[str, str] | None = None,
         script: Path | None = None, connections: int | None = None) -> Result:
-    """One wrk run of ``seconds``; ``cookie`` is sent with every request."""
+    """One wrk run of ``seconds``; ``headers`` (a cookie, Accept-Encoding) go with every
+    request."""
     cmd = [binary(), f"-t{load.threads}", f"-c{connections or load.connections}",
            f"-d{seconds}s", "--latency", "--timeout", "10s", "-H", f"User-Agent: {USER_AGENT}"]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,  # noqa: S603
@@ -57,19 +58,20 @@ def run(url: str, load: Load, seconds: int, cookie: str | None = None,
     return parse(out)
 
 
-def compare(url: str, floor_url: str, load: Load, cookie: str | None = None,
-            rounds: int = 2) -> tuple[Result, Result]:
+def compare(url: str, floor_url: str, load: Load, headers: dict[str, str] | None = None,
+            floor_headers: dict[str, str] | None = None,
+            rounds: int = 3) -> tuple[Result, Result]:
     """``url`` and its floor in turns: a warm-up of each (thrown away), then ``rounds``
     runs of each alternating, ``load.duration_s`` in all per side. Drift of the machine
-    hits both sides alike. ``cookie`` goes to ``url`` only."""
-    run(url, load, load.warmup_s, cookie)
-    run(floor_url, load, load.warmup_s)
+    hits both sides alike. ``headers`` go to ``url``, ``floor_headers`` to the floor."""
+    run(url, load, load.warmup_s, headers)
+    run(floor_url, load, load.warmup_s, floor_headers)
     seconds = max(1, load.duration_s // rounds)
     mine: list[Result] = []
     floor: list[Result] = []
     for _ in range(rounds):
-        mine.append(run(url, load, seconds, cookie))
-        floor.append(run(floor_url, load, seconds))
+        mine.append(run(url, load, seconds, headers))
+        floor.append(run(floor_url, load, seconds, floor_headers))
     return combine(mine), combine(floor)
 
 
