@@ -45,6 +45,7 @@ from storefront.models import (
     User,
 )
 from storefront.security import hash_password
+from storefront.services import validate
 from storefront.web import csp_nonce, format_price, media_url
 
 ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
@@ -231,7 +232,7 @@ class SKUView(ShopModelView):
         self._set_on_sale(ids, on_sale=True)
 
     def _set_on_sale(self, ids: list[str], on_sale: bool) -> None:
-        wanted = [int(i) for i in ids if i.isdigit()]
+        wanted = [i for i in map(validate.positive_int, ids) if i is not None]
         try:
             skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.id.in_(wanted))).all()
             for sku in skus:

@@ -13,6 +13,7 @@ import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
+from storefront.services import validate
 
 log = logging.getLogger(__name__)
 
@@ -89,4 +90,4 @@ def history_ids(user_id: int) -> list[int]:
     except redis.RedisError:
         log.warning("redis unavailable: history shown empty", exc_info=True)
         return []
-    return [int(v) for v in raw if str(v).isdigit()]
+    return [i for i in map(validate.positive_int, raw) if i is not None]

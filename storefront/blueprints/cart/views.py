@@ -1,16 +1,20 @@
-"""Add to cart: a signed-in POST with a CSRF token, a valid SKU and a sensible count."""
+"""Add to cart: a signed-in POST with a CSRF token, a valid SKU and a sensible count.
+
+The body is a form, or a JSON object of the same fields (with the token in X-CSRFToken or
+in the object); anything else is a 400 that changes nothing.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from storefront.blueprints.cart.forms import AddToCartForm
-from storefront.blueprints.goods.views import positive_int
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import shopper
+from storefront.services import shopper, validate
 
 bp = Blueprint("cart", __name__)
 
@@ -18,12 +22,16 @@ bp = Blueprint("cart", __name__)
 @bp.post("/add")
 @login_required
 def add() -> Response | tuple[str, int]:
-    form = AddToCartForm()
+    try:
+        fields = _json_fields()
+    except validate.Invalid as exc:
+        return _refuse(str(exc), 400)
+    form = AddToCartForm() if fields is None else AddToCartForm(formdata=fields)
     if not form.validate():
         # count problems first: the CSRF and sku_id errors say nothing useful to a shopper
         errors = form.count.errors or form.sku_id.errors or ["The form expired; please retry."]
         return _refuse(errors[0], 400)
-    sku_id = positive_int(str(form.sku_id.data))
+    sku_id = validate.positive_int(str(form.sku_id.data))
     sku = db.session.get(GoodsSKU, sku_id) if sku_id else None
     if sku is None or not sku.is_on_sale:
         return _refuse("That product is not for sale.", 404)
@@ -41,6 +49,14 @@ def add() -> Response | tuple[str, int]:
         return _refuse("The cart is unavailable just now. Please try again in a moment.", 503, sku)
     flash(f"Added {count} × {sku.name} to your cart.", "success")
     return redirect(url_for("goods.detail", sku_id=sku.id))
+
+
+def _json_fields() -> MultiDict | None:
+    """A JSON body's fields; None lets Flask-WTF read the form as usual. (Flask-WTF would
+    hand any JSON value to a MultiDict: an array or a string there is a 500.)"""
+    if not request.is_json:
+        return None
+    return validate.form_fields(validate.json_object(request.get_data()))
 
 
 def _refuse(message: str, status: int, sku: GoodsSKU | None = None) -> tuple[str, int]:
