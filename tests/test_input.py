@@ -3,6 +3,8 @@ and change nothing (issue 10, class 3)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from storefront.extensions import redis_store
@@ -70,7 +72,7 @@ def test_bad_json_bodies_to_add_to_cart_are_a_400(backend, signed_in, app, user,
 
 def test_a_json_object_adds_like_the_form(signed_in, app, user, shop):
     token = csrf_token(signed_in, "/")
-    response = post_json(signed_in, '{"sku_id": %d, "count": 2}' % shop.apples, token)
+    response = post_json(signed_in, json.dumps({"sku_id": shop.apples, "count": 2}), token)
     assert response.status_code == 302
     assert cart(app, user) == {str(shop.apples): "2"}
 
