@@ -21,11 +21,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     # imported for their side effects: the tables for db and migrate, the commit listeners
-    from storefront import freshness, models  # noqa: F401
+    from storefront import database, freshness, models  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
     from storefront.services import throttle
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db)
     cache.init_app(app)
     csrf.init_app(app)

@@ -4,7 +4,9 @@ Edits are recorded on the SQLAlchemy session (``record_edit``) by whoever makes 
 admin's ``on_model_change`` / ``on_model_delete`` hooks, its bulk actions, the CLI. Those
 run before the commit, when the worker would still read the old rows, so nothing happens
 yet. One ``after_commit`` listener then clears the stale cache entries and schedules the
-static homepage's render; ``after_rollback`` forgets the record.
+static homepage's render; ``after_rollback`` forgets the record. SKUs deleted in the
+transaction (noticed at each flush, whoever deleted them) leave shoppers' carts and
+histories after the commit too.
 
 Renders coalesce: a "pending" flag in Redis means a render is queued and has not started
 reading the database, so it will see this commit too and nothing more is queued. The task
@@ -22,11 +24,14 @@ from sqlalchemy.orm import Session
 
 from storefront import page_cache
 from storefront.extensions import redis_store
+from storefront.models import GoodsSKU
 from storefront.page_cache import Stale
+from storefront.services import shopper
 
 log = logging.getLogger(__name__)
 
 RECORD = "storefront_stale"
+DELETED_SKUS = "storefront_deleted_skus"
 PENDING_TTL = 60  # a lost task (broker restart) blocks new renders at most this long
 COALESCE_SECONDS = 0.2  # a render waits this long for the rest of a burst of saves
 
@@ -48,8 +53,19 @@ def record_everything(session: Session) -> None:
     stale |= Stale(render_index=True, everything=True)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_deleted_skus(session: Session, flush_context: object) -> None:
+    # session.deleted still lists what this flush deleted; their ids are gone after it
+    ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
+    if ids:
+        session.info.setdefault(DELETED_SKUS, set()).update(ids)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    deleted = session.info.pop(DELETED_SKUS, None)
+    if deleted:
+        shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
     if stale is None:
         return
@@ -67,6 +83,7 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(RECORD, None)
+    session.info.pop(DELETED_SKUS, None)
 
 
 def pending_key() -> str:

@@ -32,7 +32,10 @@ def add() -> Response | tuple[str, int]:
         errors = form.count.errors or form.sku_id.errors or ["The form expired; please retry."]
         return _refuse(errors[0], 400)
     sku_id = validate.positive_int(str(form.sku_id.data))
-    sku = db.session.get(GoodsSKU, sku_id) if sku_id else None
+    # A shared row lock (MariaDB; SQLite ignores it) until this request ends: a SKU deleted
+    # meanwhile commits only after the line below is in Redis, so the after-commit sweep
+    # of carts (shopper.forget_skus) finds it there instead of missing it.
+    sku = db.session.get(GoodsSKU, sku_id, with_for_update={"read": True}) if sku_id else None
     if sku is None or not sku.is_on_sale:
         return _refuse("That product is not for sale.", 404)
     count = form.count.data
