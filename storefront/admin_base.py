@@ -1,0 +1,161 @@
+"""What every Flask-Admin view of the shop shares: staff-only access, Flask-WTF's CSRF,
+plain messages instead of database errors, safe list pages, range-checked numbers and the
+freshness hooks. The concrete views are in ``admin.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
+from flask_admin.model import typefmt
+from flask_admin.model.base import ViewArgs
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
+from werkzeug.wrappers import Response
+from wtforms import Field, Form
+from wtforms.validators import NumberRange, StopValidation
+
+from storefront.extensions import db
+from storefront.freshness import record_edit
+from storefront.services import validate
+from storefront.web import format_price
+
+log = logging.getLogger(__name__)
+
+# The columns' ranges: Numeric(10, 2), INTEGER and SMALLINT. Past them MariaDB refuses the
+# row with an SQL error and SQLite stores whatever it is given (an infinite price).
+MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("99999999.99")
+MAX_INT = 2**31 - 1
+MAX_SMALLINT = 2**15 - 1
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form carrying Flask-WTF's token: the one the app-wide CSRFProtect
+    checks. (Flask-Admin's SecureForm signs a token of its own, which CSRFProtect rejects.)
+    Delete buttons, bulk actions and in-list edits are built on it too."""
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def finite(form: Form, field: Field) -> None:
+    """Decimal reads 'inf', 'nan' and '1e999'; none is a price, and NaN would make the
+    range check itself raise (decimal.InvalidOperation, a 500)."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        field.errors[:] = []
+        raise StopValidation("Enter a number.")
+
+
+def price_range() -> list:
+    return [finite, NumberRange(min=MIN_PRICE, max=MAX_PRICE,
+                                message=f"Enter a price from {MIN_PRICE} to {MAX_PRICE}.")]
+
+
+def int_range(low: int, high: int) -> list:
+    return [NumberRange(min=low, max=high, message=f"Enter a whole number from {low} to "
+                                                   f"{high}.")]
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+def is_staff() -> bool:
+    return bool(current_user.is_authenticated and current_user.is_active
+                and current_user.is_staff)
+
+
+class StaffOnly:
+    """Anonymous visitors go to the shop's login, signed-in shoppers get a 403."""
+
+    def is_accessible(self) -> bool:
+        return is_staff()
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("users.login", next=_return_path()))
+
+
+def _return_path() -> str:
+    if request.method not in ("GET", "HEAD"):  # a redirect cannot replay a POST
+        return url_for("admin.index")
+    return request.full_path if request.query_string else request.path
+
+
+# --- database errors ---------------------------------------------------------------------
+
+
+def plain_message(exc: SQLAlchemyError) -> str:
+    """What staff are told when the database refuses a change. Never ``str(exc)``: that
+    is the SQL statement, its parameters and the server's own words."""
+    if isinstance(exc, IntegrityError):
+        return ("Nothing was saved: this would duplicate another record, or other records "
+                "still depend on this one.")
+    if isinstance(exc, DataError):
+        return "Nothing was saved: a value is too long or out of range."
+    if isinstance(exc, OperationalError):
+        return "Nothing was saved: the database is unavailable just now. Please try again."
+    return "Nothing was saved: the database refused the change."
+
+
+# --- the shared model view ---------------------------------------------------------------
+
+
+def money(view: ModelView, value: Decimal, name: str) -> str:
+    return format_price(value)
+
+
+def minutes(view: ModelView, value: datetime, name: str) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+class ShopModelView(StaffOnly, ModelView):
+    """What every model view shares: staff only, CSRF, money with 2 decimals, freshness."""
+
+    form_base_class = AdminForm
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, Decimal: money, datetime: minutes}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, Decimal: money,
+                                     datetime: minutes}
+    column_default_sort = ("id", True)
+    column_labels = {  # also names the search box's and the filters' fields
+        "updated_at": "Updated", "created_at": "Created", "sku": "SKU", "sku.name": "SKU",
+        "goods": "Product (SPU)", "goods.name": "Product (SPU)", "category.name": "Category",
+        "default_image": "Picture", "is_on_sale": "On sale", "display_type": "Shown as",
+        "order_no": "Order no.", "order.order_no": "Order no.", "user.username": "Username",
+        "is_active": "Active", "is_staff": "Staff", "comment": "Review"}
+    can_view_details = True
+    page_size = 50
+
+    # Flask-Admin calls these before its commit: they only note on the session what goes
+    # stale; freshness' after_commit listener clears the cache and queues the render.
+    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
+        record_edit(db.session, model)
+
+    def on_model_delete(self, model: Any) -> None:
+        record_edit(db.session, model)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Flask-Admin flashes ``str(exc)`` for database errors: raw SQL. Staff get a plain
+        sentence; the log keeps the details."""
+        if isinstance(exc, SQLAlchemyError):
+            log.warning("admin: %s refused by the database", self.endpoint, exc_info=exc)
+            flash(plain_message(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def _get_list_extra_args(self) -> ViewArgs:
+        """Flask-Admin reads ``page`` with int(): a negative page is a negative OFFSET and a
+        huge one overflows it, both a 500. Anything but a page that can exist is page 1."""
+        args = super()._get_list_extra_args()
+        raw = request.args.get("page", "0")
+        page = 0 if raw == "0" else validate.positive_int(raw)
+        size = self.get_safe_page_size(args.page_size)
+        args.page = page if page is not None and page * size <= MAX_INT else 0
+        return args
