@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
@@ -149,6 +150,20 @@ class ShopModelView(StaffOnly, ModelView):
             flash(plain_message(exc), "error")
             return True
         return super().handle_view_exception(exc)
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self) -> Any:
+        """Flask-Admin answers an in-list edit that it refused (a bad value, a missing row,
+        a save the database turned down) with a 500; each is the sender's error and changed
+        nothing. Same message, a 400 (x-editable shows it for any error status). A post
+        without a usable row id would reach Flask-Admin's ``form.list_form_pk.data`` on a
+        field it had just removed: refused here first."""
+        if validate.positive_int(request.form.get("list_form_pk")) is None:
+            return "Failed to update record: no such record.", 400
+        answer = super().ajax_update()
+        if isinstance(answer, tuple) and answer[1] == 500:
+            return answer[0], 400
+        return answer
 
     def _get_list_extra_args(self) -> ViewArgs:
         """Flask-Admin reads ``page`` with int(): a negative page is a negative OFFSET and a
