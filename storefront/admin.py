@@ -8,19 +8,16 @@ module-level ``Admin`` would break the second ``create_app()`` (the tests make m
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla import ModelView
 from flask_admin.menu import MenuLink
 from flask_admin.model import InlineFormAdmin
 from flask_admin.theme import Bootstrap4Theme
-from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from wtforms import Field, Form, PasswordField, SelectField, ValidationError
+from wtforms import Form, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from storefront.admin_base import (
@@ -28,11 +25,13 @@ from storefront.admin_base import (
     MAX_SMALLINT,
     ShopModelView,
     StaffOnly,
+    image_field,
     int_range,
     price_range,
+    site_or_web_url,
+    thumbnail,
 )
 from storefront.admin_images import MediaImageField
-from storefront.blueprints.users.views import safe_next
 from storefront.extensions import db
 from storefront.freshness import record_edit
 from storefront.models import (
@@ -49,7 +48,7 @@ from storefront.models import (
 )
 from storefront.security import hash_password
 from storefront.services import validate
-from storefront.web import csp_nonce, media_url
+from storefront.web import csp_nonce
 
 ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
                   (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),
@@ -75,34 +74,6 @@ def _counts() -> list[tuple[str, int, str]]:
         ("Categories", count(GoodsCategory), "goodscategory.index_view"),
         ("Orders", count(OrderInfo), "orderinfo.index_view"),
     ]
-
-
-# --- images ------------------------------------------------------------------------------
-
-
-def image_field(folder: str, label: str = "Picture") -> dict[str, Any]:
-    return {"folder": folder, "label": label}
-
-
-def thumbnail(view: ModelView, context: Any, model: Any, name: str) -> Markup:
-    path = getattr(model, name)
-    if not path:
-        return Markup("")
-    return Markup('<img src="{}" alt="" height="48" loading="lazy">').format(media_url(path))
-
-
-def site_or_web_url(form: Form, field: Field) -> None:
-    """A page of this shop ("/list/2") or an http(s) address; never javascript:, data: or
-    a protocol-relative "//elsewhere" that would leave the shop."""
-    value = (field.data or "").strip()
-    field.data = value
-    if safe_next(value):
-        return
-    parts = urlsplit(value)
-    if (parts.scheme in ("http", "https") and parts.netloc
-            and not any(ch.isspace() or ch == "\\" for ch in value)):
-        return
-    raise ValidationError("Use a path on this site (starting with /) or an http(s):// address.")
 
 
 def ajax(*fields: str) -> dict[str, Any]:

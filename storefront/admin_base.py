@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -18,15 +19,17 @@ from flask_admin.model import typefmt
 from flask_admin.model.base import ViewArgs
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from werkzeug.wrappers import Response
 from wtforms import Field, Form
-from wtforms.validators import NumberRange, StopValidation
+from wtforms.validators import NumberRange, StopValidation, ValidationError
 
+from storefront.blueprints.users.views import safe_next
 from storefront.extensions import db
 from storefront.freshness import record_edit
 from storefront.services import validate
-from storefront.web import format_price
+from storefront.web import format_price, media_url
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,34 @@ def plain_message(exc: SQLAlchemyError) -> str:
     if isinstance(exc, OperationalError):
         return "Nothing was saved: the database is unavailable just now. Please try again."
     return "Nothing was saved: the database refused the change."
+
+
+# --- images and links --------------------------------------------------------------------
+
+
+def image_field(folder: str, label: str = "Picture") -> dict[str, Any]:
+    return {"folder": folder, "label": label}
+
+
+def thumbnail(view: ModelView, context: Any, model: Any, name: str) -> Markup:
+    path = getattr(model, name)
+    if not path:
+        return Markup("")
+    return Markup('<img src="{}" alt="" height="48" loading="lazy">').format(media_url(path))
+
+
+def site_or_web_url(form: Form, field: Field) -> None:
+    """A page of this shop ("/list/2") or an http(s) address; never javascript:, data: or
+    a protocol-relative "//elsewhere" that would leave the shop."""
+    value = (field.data or "").strip()
+    field.data = value
+    if safe_next(value):
+        return
+    parts = urlsplit(value)
+    if (parts.scheme in ("http", "https") and parts.netloc
+            and not any(ch.isspace() or ch == "\\" for ch in value)):
+        return
+    raise ValidationError("Use a path on this site (starting with /) or an http(s):// address.")
 
 
 # --- the shared model view ---------------------------------------------------------------
