@@ -83,3 +83,14 @@ def test_unicode_digit_counts_in_a_form_are_refused(signed_in, app, user, shop):
     assert response.status_code == 400
     assert "Enter a quantity" in text(response)
     assert cart(app, user) == {}
+
+
+@pytest.mark.parametrize("path", ["/users/register", "/users/login"])
+@pytest.mark.parametrize("body", ["0", "false", '["alice"]', '{"username": true}',
+                                  '{"username": ["a", "b"], "password": 5}'])
+def test_json_that_is_not_a_form_is_a_400_everywhere(backend, client, user, path, body):
+    """Flask-WTF builds every form from a JSON body; WTForms expects text (was a 500)."""
+    token = csrf_token(client)
+    response = client.post(path, data=body, content_type="application/json",
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 400

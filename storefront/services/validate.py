@@ -9,10 +9,7 @@ error, a 4xx, and changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
-
-from werkzeug.datastructures import MultiDict
 
 MAX_ID = 2**31 - 1  # the INTEGER columns' range: a bigger number would be the database's error
 MAX_COUNT = 9999  # most of one SKU a cart line may hold
@@ -79,15 +76,20 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
 
-def form_fields(data: Mapping[str, Any]) -> MultiDict:
-    """A JSON object as form data: text and integers only (the rest is not a form value).
+def form_fields(data: object) -> dict[str, str]:
+    """A JSON body as the form it stands for: one object whose values are text or whole
+    numbers, numbers becoming text as a form would send them; ``Invalid`` for the rest.
 
-    Integers stay integers so ``count()`` can tell ``3`` from ``3.0`` and ``true``; they
-    become text nowhere else. Nested arrays, objects, null, floats and booleans: ``Invalid``.
+    Flask-WTF hands any JSON value to a MultiDict and its fields to WTForms: an array or a
+    bare string was a 500, ``{"username": true}`` a TypeError in Length(), and
+    ``{"count": true}`` or ``2.7`` a silent 1 or 2. Booleans, floats, null, arrays and
+    nested objects are not form values.
     """
-    fields: MultiDict = MultiDict()
+    if not isinstance(data, dict):
+        raise Invalid("The request body must be a JSON object.")
+    fields: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise Invalid(f"{key!r} must be text or a whole number.")
-        fields.add(key, value)
+        fields[key] = str(value)
     return fields

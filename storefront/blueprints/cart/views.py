@@ -6,9 +6,9 @@ in the object); anything else is a 400 that changes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from storefront.blueprints.cart.forms import AddToCartForm
@@ -23,10 +23,9 @@ bp = Blueprint("cart", __name__)
 @login_required
 def add() -> Response | tuple[str, int]:
     try:
-        fields = _json_fields()
-    except validate.Invalid as exc:
-        return _refuse(str(exc), 400)
-    form = AddToCartForm() if fields is None else AddToCartForm(formdata=fields)
+        form = AddToCartForm()  # a JSON body is checked as it is read (web.FormJsonRequest)
+    except BadRequest as exc:
+        return _refuse(exc.description or "", 400)
     if not form.validate():
         # count problems first: the CSRF and sku_id errors say nothing useful to a shopper
         errors = form.count.errors or form.sku_id.errors or ["The form expired; please retry."]
@@ -52,14 +51,6 @@ def add() -> Response | tuple[str, int]:
         return _refuse("The cart is unavailable just now. Please try again in a moment.", 503, sku)
     flash(f"Added {count} × {sku.name} to your cart.", "success")
     return redirect(url_for("goods.detail", sku_id=sku.id))
-
-
-def _json_fields() -> MultiDict | None:
-    """A JSON body's fields; None lets Flask-WTF read the form as usual. (Flask-WTF would
-    hand any JSON value to a MultiDict: an array or a string there is a 500.)"""
-    if not request.is_json:
-        return None
-    return validate.form_fields(validate.json_object(request.get_data()))
 
 
 def _refuse(message: str, status: int, sku: GoodsSKU | None = None) -> tuple[str, int]:
