@@ -182,6 +182,18 @@ class ShopModelView(StaffOnly, ModelView):
             return True
         return super().handle_view_exception(exc)
 
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        """Flask-Admin redirects to its ``url`` parameter after a save, a delete or a
+        missing row. It only checks the host: a CR/LF in it reached the Location header
+        (a ValueError, a 500). Its own return URLs are paths of this site; so must be any."""
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        target = request.values.get("url")
+        if target and safe_next(target) is None:
+            abort(400, "That return address is not a page of this site.")
+        return None
+
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self) -> Any:
         """Flask-Admin answers an in-list edit that it refused (a bad value, a missing row,

@@ -98,3 +98,9 @@ def test_staff_can_log_out_of_the_admin(staff_client, shop):
     assert staff_client.post("/users/logout", data={"csrf_token": token}).status_code == 302
     response = staff_client.get("/admin/")
     assert urlsplit(response.headers["Location"]).path == "/users/login"
+
+
+@pytest.mark.parametrize("target", ["\r\n", "/admin/\r\nSet-Cookie: x=1", "//evil.example/"])
+def test_a_return_address_off_the_site_is_a_400(backend, staff_client, shop, target):
+    response = staff_client.get("/admin/goodscategory/edit/", query_string={"url": target})
+    assert response.status_code == 400
