@@ -20,7 +20,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     # imported for their side effects: the tables for db and migrate, the commit listeners
-    from storefront import models, tasks  # noqa: F401
+    from storefront import database, models, tasks  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
     from storefront.services import (  # noqa: F401  (listeners on import)
         accounts,
@@ -29,6 +29,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     )
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db)
     cache.init_app(app)
     csrf.init_app(app)

@@ -1,4 +1,5 @@
 """Flask-Admin for staff: a view per model, image uploads, bulk actions, freshness hooks.
+What the views share (access, CSRF, errors, ranges) is in ``admin_base.py``.
 
 ``init_admin(app)`` builds everything per app: Flask-Admin views hold per-app state, so a
 module-level ``Admin`` would break the second ``create_app()`` (the tests make many).
@@ -6,30 +7,31 @@ module-level ``Admin`` would break the second ``create_app()`` (the tests make m
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, redirect, request, url_for
+from flask import Flask, current_app, flash
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import BaseForm
 from flask_admin.menu import MenuLink
-from flask_admin.model import InlineFormAdmin, typefmt
+from flask_admin.model import InlineFormAdmin
 from flask_admin.theme import Bootstrap4Theme
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.wrappers import Response
-from wtforms import Field, Form, PasswordField, SelectField, ValidationError
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms import Form, PasswordField, SelectField, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional
 
+from storefront.admin_base import (
+    MAX_INT,
+    MAX_SMALLINT,
+    ShopModelView,
+    StaffOnly,
+    image_field,
+    int_range,
+    price_range,
+    site_or_web_url,
+    thumbnail,
+)
 from storefront.admin_images import MediaImageField
-from storefront.blueprints.users.views import safe_next
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -44,47 +46,15 @@ from storefront.models import (
     User,
 )
 from storefront.security import hash_password
-from storefront.services import accounts
+from storefront.services import accounts, validate
 from storefront.services.freshness import record_edit
-from storefront.web import csp_nonce, format_price, media_url
+from storefront.web import csp_nonce
 
 ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
                   (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),
                   (OrderInfo.COMPLETED, "Completed")]
 DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
                  (IndexCategoryGoodsBanner.IMAGE, "Image tile")]
-
-
-# --- access and CSRF ---------------------------------------------------------------------
-
-
-class AdminForm(BaseForm, FlaskForm):
-    """Flask-Admin's form carrying Flask-WTF's token: the one the app-wide CSRFProtect
-    checks. (Flask-Admin's SecureForm signs a token of its own, which CSRFProtect rejects.)
-    Delete buttons, bulk actions and in-list edits are built on it too."""
-
-
-def is_staff() -> bool:
-    return bool(current_user.is_authenticated and current_user.is_active
-                and current_user.is_staff)
-
-
-class StaffOnly:
-    """Anonymous visitors go to the shop's login, signed-in shoppers get a 403."""
-
-    def is_accessible(self) -> bool:
-        return is_staff()
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
-        if current_user.is_authenticated:
-            abort(403)
-        return redirect(url_for("users.login", next=_return_path()))
-
-
-def _return_path() -> str:
-    if request.method not in ("GET", "HEAD"):  # a redirect cannot replay a POST
-        return url_for("admin.index")
-    return request.full_path if request.query_string else request.path
 
 
 class DashboardView(StaffOnly, AdminIndexView):
@@ -104,71 +74,6 @@ def _counts() -> list[tuple[str, int, str]]:
         ("Categories", count(GoodsCategory), "goodscategory.index_view"),
         ("Orders", count(OrderInfo), "orderinfo.index_view"),
     ]
-
-
-# --- images ------------------------------------------------------------------------------
-
-
-def image_field(folder: str, label: str = "Picture") -> dict[str, Any]:
-    return {"folder": folder, "label": label}
-
-
-def thumbnail(view: ModelView, context: Any, model: Any, name: str) -> Markup:
-    path = getattr(model, name)
-    if not path:
-        return Markup("")
-    return Markup('<img src="{}" alt="" height="48" loading="lazy">').format(media_url(path))
-
-
-def site_or_web_url(form: Form, field: Field) -> None:
-    """A page of this shop ("/list/2") or an http(s) address; never javascript:, data: or
-    a protocol-relative "//elsewhere" that would leave the shop."""
-    value = (field.data or "").strip()
-    field.data = value
-    if safe_next(value):
-        return
-    parts = urlsplit(value)
-    if (parts.scheme in ("http", "https") and parts.netloc
-            and not any(ch.isspace() or ch == "\\" for ch in value)):
-        return
-    raise ValidationError("Use a path on this site (starting with /) or an http(s):// address.")
-
-
-def money(view: ModelView, value: Decimal, name: str) -> str:
-    return format_price(value)
-
-
-def minutes(view: ModelView, value: datetime, name: str) -> str:
-    return value.strftime("%Y-%m-%d %H:%M")
-
-
-# --- the views ---------------------------------------------------------------------------
-
-
-class ShopModelView(StaffOnly, ModelView):
-    """What every model view shares: staff only, CSRF, money with 2 decimals, freshness."""
-
-    form_base_class = AdminForm
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, Decimal: money, datetime: minutes}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, Decimal: money,
-                                     datetime: minutes}
-    column_default_sort = ("id", True)
-    column_labels = {  # also names the search box's and the filters' fields
-        "updated_at": "Updated", "created_at": "Created", "sku": "SKU", "sku.name": "SKU",
-        "goods": "Product (SPU)", "goods.name": "Product (SPU)", "category.name": "Category",
-        "default_image": "Picture", "is_on_sale": "On sale", "display_type": "Shown as",
-        "order_no": "Order no.", "order.order_no": "Order no.", "user.username": "Username",
-        "is_active": "Active", "is_staff": "Staff", "comment": "Review"}
-    can_view_details = True
-    page_size = 50
-
-    # Flask-Admin calls these before its commit: they only note on the session what goes
-    # stale; freshness' after_commit listener clears the cache and queues the render.
-    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
-        record_edit(db.session, model)
-
-    def on_model_delete(self, model: Any) -> None:
-        record_edit(db.session, model)
 
 
 def ajax(*fields: str) -> dict[str, Any]:
@@ -217,10 +122,21 @@ class SKUView(ShopModelView):
     form_ajax_refs = {"category": ajax("name"), "goods": ajax("name")}
     form_overrides = {"default_image": MediaImageField}
     form_args = {"default_image": image_field("goods/"),
-                 "price": {"validators": [NumberRange(min=0)]},
-                 "stock": {"validators": [NumberRange(min=0)]},
-                 "sales": {"validators": [NumberRange(min=0)]}}
+                 "price": {"validators": price_range()},
+                 "stock": {"validators": int_range(0, MAX_INT)},
+                 "sales": {"validators": int_range(0, MAX_INT)}}
     inline_models = (GalleryInline(GoodsImage),)
+
+    def on_model_delete(self, model: GoodsSKU) -> None:
+        """A SKU that was sold stays: its order lines and reviews point at it (and the
+        foreign key would refuse the delete with an SQL error). Off sale hides it instead.
+        What goes with a deleted SKU is in the model (cascades) and freshness (carts)."""
+        sold = db.session.scalar(select(OrderGoods.id).where(OrderGoods.sku_id == model.id)
+                                 .limit(1))
+        if sold is not None:
+            raise ValidationError(f"“{model.name}” is in customer orders, so it cannot be "
+                                  "deleted. Take it off sale instead; nothing was changed.")
+        super().on_model_delete(model)
 
     @action("take_off_sale", "Take off sale",
             "Take the selected SKUs off sale? Their pages disappear from the shop.")
@@ -232,7 +148,7 @@ class SKUView(ShopModelView):
         self._set_on_sale(ids, on_sale=True)
 
     def _set_on_sale(self, ids: list[str], on_sale: bool) -> None:
-        wanted = [int(i) for i in ids if i.isdigit()]
+        wanted = [i for i in map(validate.positive_int, ids) if i is not None]
         try:
             skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.id.in_(wanted))).all()
             for sku in skus:
@@ -264,7 +180,8 @@ class CarouselView(ShopModelView):
     form_columns = ("sku", "image", "index")
     form_ajax_refs = {"sku": ajax("name")}
     form_overrides = {"image": MediaImageField}
-    form_args = {"image": image_field("banners/", "Slide image")}
+    form_args = {"image": image_field("banners/", "Slide image"),
+                 "index": {"validators": int_range(0, MAX_SMALLINT)}}
 
 
 class CategoryRowView(ShopModelView):
@@ -275,7 +192,8 @@ class CategoryRowView(ShopModelView):
     form_columns = ("category", "sku", "display_type", "index")
     form_ajax_refs = {"category": ajax("name"), "sku": ajax("name")}
     form_overrides = {"display_type": SelectField}
-    form_args = {"display_type": {"choices": DISPLAY_TYPES, "coerce": int}}
+    form_args = {"display_type": {"choices": DISPLAY_TYPES, "coerce": int},
+                 "index": {"validators": int_range(0, MAX_SMALLINT)}}
 
 
 class PromotionView(ShopModelView):
@@ -286,7 +204,11 @@ class PromotionView(ShopModelView):
     form_columns = ("name", "url", "image", "index")
     form_overrides = {"image": MediaImageField}
     form_args = {"image": image_field("promotions/"),
-                 "url": {"validators": [site_or_web_url],
+                 "index": {"validators": int_range(0, MAX_SMALLINT)},
+                 # Flask-Admin takes a posted "url" as where to go after saving: staff
+                 # landed on the promotion's target. The column keeps its name; the form
+                 # sends it as "target_url" (WTForms' ``name``: the HTML name only).
+                 "url": {"name": "target_url", "label": "Link", "validators": [site_or_web_url],
                          "description": "A page of the shop (/list/2) or an https:// address"}}
 
 
@@ -351,8 +273,8 @@ class OrderLineView(ShopModelView):
     column_searchable_list = ("comment", "order.order_no", "sku.name")
     form_columns = ("order", "sku", "count", "price", "comment")
     form_ajax_refs = {"order": ajax("order_no"), "sku": ajax("name")}
-    form_args = {"count": {"validators": [NumberRange(min=1)]},
-                 "price": {"validators": [NumberRange(min=0)]}}
+    form_args = {"count": {"validators": int_range(1, MAX_INT)},
+                 "price": {"validators": price_range()}}
 
 
 def init_admin(app: Flask) -> Admin:

@@ -97,8 +97,17 @@ class GoodsSKU(TimestampMixin, db.Model):
 
     category: Mapped[GoodsCategory] = relationship(back_populates="skus")
     goods: Mapped[Goods] = relationship(back_populates="skus")
+    # What only exists for this SKU goes with it when it is deleted (the ORM deletes the
+    # rows; the foreign keys refuse anything left pointing at a missing SKU). Order lines
+    # are not here on purpose: a SKU that was sold is taken off sale, never deleted.
     images: Mapped[list[GoodsImage]] = relationship(
         back_populates="sku", cascade="all, delete-orphan", order_by="GoodsImage.id"
+    )
+    banners: Mapped[list[IndexGoodsBanner]] = relationship(
+        back_populates="sku", cascade="all, delete-orphan"
+    )
+    tiles: Mapped[list[IndexCategoryGoodsBanner]] = relationship(
+        back_populates="sku", cascade="all, delete-orphan"
     )
 
     def __str__(self) -> str:
@@ -125,7 +134,7 @@ class IndexGoodsBanner(TimestampMixin, db.Model):
     image: Mapped[str] = mapped_column(String(255))
     index: Mapped[int] = mapped_column(SmallInteger, default=0, index=True)
 
-    sku: Mapped[GoodsSKU] = relationship()
+    sku: Mapped[GoodsSKU] = relationship(back_populates="banners")
 
 
 class IndexCategoryGoodsBanner(TimestampMixin, db.Model):
@@ -145,7 +154,7 @@ class IndexCategoryGoodsBanner(TimestampMixin, db.Model):
     index: Mapped[int] = mapped_column(SmallInteger, default=0)
 
     category: Mapped[GoodsCategory] = relationship()
-    sku: Mapped[GoodsSKU] = relationship()
+    sku: Mapped[GoodsSKU] = relationship(back_populates="tiles")
 
 
 class IndexPromotionBanner(TimestampMixin, db.Model):

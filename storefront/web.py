@@ -11,6 +11,7 @@ from pathlib import Path
 import redis
 from flask import (
     Flask,
+    Request,
     Response,
     current_app,
     g,
@@ -23,10 +24,10 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from storefront.extensions import db, redis_store
-from storefront.services import pages
+from storefront.services import pages, validate
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,28 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+class FormJsonRequest(Request):
+    """A JSON body is read as the form it stands for, or refused with a 400.
+
+    Flask-WTF builds every form (the cart's, sign-up's, sign-in's, the admin's) from
+    ``request.get_json()`` when the body is JSON, and WTForms expects form values: text. So
+    the one place that reads JSON checks it once for all of them (``validate.form_fields``).
+    """
+
+    def get_json(self, force: bool = False, silent: bool = False,
+                 cache: bool = True) -> dict[str, str] | None:
+        if not (force or self.is_json):
+            return super().get_json(force=force, silent=silent, cache=cache)
+        try:
+            return validate.form_fields(validate.json_object(self.get_data(cache=cache)))
+        except validate.Invalid as exc:
+            if silent:
+                return None
+            raise BadRequest(str(exc)) from exc
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = FormJsonRequest
     app.session_interface = SessionInterface()
     app.add_template_global(media_url)
     app.add_template_global(pages.list_url)

@@ -5,6 +5,8 @@ and only then. Each visitor's own parts are filled in at the edge, never cached.
 from __future__ import annotations
 
 import dataclasses
+import io
+import pickle
 import threading
 from decimal import Decimal
 
@@ -209,7 +211,8 @@ def plant(client, shop) -> None:
     warm(client, shop)
     for key in watched(shop).values():
         entry = page_cache.peek(key)
-        cache.set(f"page:{key}", dataclasses.replace(entry, html=entry.html + "<!--planted-->"))
+        marked = dataclasses.replace(entry, html=entry.html + "<!--planted-->")
+        cache.set(f"page:{key}", marked.plain())
 
 
 def dropped(shop) -> set[str]:
@@ -377,8 +380,15 @@ def test_a_cold_page_is_built_once_under_concurrent_load(app: Flask, shop, monke
     assert len(results) == 8 and len({r.etag for r in results}) == 1
 
 
+class PlainUnpickler(pickle.Unpickler):
+    """Refuses every class: a cached page is builtins only (SPEC: plain data)."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"{module}.{name} in the cache")
+
+
 @pytest.mark.parametrize("backend", ["services"], indirect=True)
-def test_redis_keeps_each_page_once_with_a_set_per_tag(client, app, shop):
+def test_redis_keeps_each_page_once_as_plain_data_with_a_set_per_tag(client, app, shop):
     import redis as redis_py
 
     client.get(f"/goods/{shop.apples}")
@@ -386,5 +396,9 @@ def test_redis_keeps_each_page_once_with_a_set_per_tag(client, app, shop):
     prefix = app.config["CACHE_KEY_PREFIX"]
     assert raw.exists(f"{prefix}page:goods:{shop.apples}")
     assert 0 < raw.ttl(f"{prefix}page:goods:{shop.apples}") <= page_cache.ENTRY_SECONDS
+    stored = raw.get(f"{prefix}page:goods:{shop.apples}")
+    assert stored.startswith(b"!")  # Flask-Caching's pickle marker
+    value = PlainUnpickler(io.BytesIO(stored[1:])).load()
+    assert set(value) == {"key", "html", "anonymous", "tags", "built_at"}
     members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
     assert members == {f"goods:{shop.apples}".encode()}

@@ -10,7 +10,9 @@ then acts, in this order:
    page is fresh from this moment on;
 3. the worker is asked to write their files again (``schedule_render``).
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
-page file goes: slower pages for a while, never stale ones.
+page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
+(noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
+commit too.
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
@@ -28,11 +30,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
-from storefront.services import page_cache, page_files, tags
+from storefront.models import GoodsSKU
+from storefront.services import page_cache, page_files, shopper, tags
 
 log = logging.getLogger(__name__)
 
 RECORD = "storefront_stale_tags"
+DELETED_SKUS = "storefront_deleted_skus"
 PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most this long
 # A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
 # the stale page's files are already gone, and the app serves the fresh page meanwhile.
@@ -55,8 +59,19 @@ def record_everything(session: Session) -> None:
     session.info.setdefault(RECORD, set()).add(tags.ALL)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_deleted_skus(session: Session, flush_context: object) -> None:
+    # session.deleted still lists what this flush deleted; their ids are gone after it
+    ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
+    if ids:
+        session.info.setdefault(DELETED_SKUS, set()).update(ids)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    deleted = session.info.pop(DELETED_SKUS, None)
+    if deleted:
+        shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
     if stale:
         make_fresh(stale)
@@ -65,6 +80,7 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(RECORD, None)
+    session.info.pop(DELETED_SKUS, None)
 
 
 def make_fresh(stale: set[str]) -> None:

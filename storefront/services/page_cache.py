@@ -1,7 +1,7 @@
 """The page layer's cache: rendered pages under their keys, the tags each one carries, a
 stampede lock per key, and invalidation by tag.
 
-Entries live in Flask-Caching (plain data: str and tuples). Beside them, in Redis:
+Entries live in Flask-Caching as plain dicts of str, float and lists. Beside them, in Redis:
 - ``tag:<tag>``, a set of the page keys that carry the tag (so an edit finds its pages,
   and their files); an invalidation deletes the sets it used;
 - ``gen``, a counter bumped by every invalidation, and ``invalidations``, a sorted set of
@@ -17,11 +17,13 @@ invalidation leaves behind expires after ``ENTRY_SECONDS`` (README, "Freshness")
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from flask import current_app
@@ -51,6 +53,14 @@ class Entry:
     @property
     def etag(self) -> str:
         return hashlib.blake2b(self.anonymous.encode(), digest_size=12).hexdigest()
+
+    def plain(self) -> dict[str, Any]:
+        """What the cache keeps: plain data (SPEC: never a class of ours in a pickle)."""
+        return {**dataclasses.asdict(self), "tags": list(self.tags)}
+
+    @classmethod
+    def from_plain(cls, value: dict[str, Any]) -> Entry:
+        return cls(**{**value, "tags": tuple(value["tags"])})
 
 
 Build = Callable[[], Entry | None]
@@ -147,7 +157,7 @@ def forget(keys: Iterable[str]) -> None:
 
 def _store(entry: Entry) -> bool:
     try:
-        cache.set(_entry_key(entry.key), entry, timeout=ENTRY_SECONDS)
+        cache.set(_entry_key(entry.key), entry.plain(), timeout=ENTRY_SECONDS)
         with redis_store.client.pipeline(transaction=False) as pipe:
             # the counter's absence later tells that Redis lost the tag sets (see invalidate)
             pipe.set(_name("gen"), 1, nx=True)
@@ -185,11 +195,12 @@ def peek(key: str) -> Entry | None:
 
 def _get(key: str) -> Entry | None:
     try:
-        return cache.get(_entry_key(key))
+        value = cache.get(_entry_key(key))
     except Exception:
         log.warning("page cache unavailable: building %s from the database", key,
                     exc_info=True)
         return None
+    return Entry.from_plain(value) if value else None
 
 
 def _entry_key(key: str) -> str:

@@ -8,11 +8,14 @@ reads degrade to "empty", writes raise ``StoreUnavailable`` for the view to expl
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Collection
+from typing import Any
 
 import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
+from storefront.services import validate
 
 log = logging.getLogger(__name__)
 
@@ -94,4 +97,62 @@ def history_ids(user_id: int) -> list[int]:
     except redis.RedisError:
         log.warning("redis unavailable: history shown empty", exc_info=True)
         return []
-    return [int(v) for v in raw if str(v).isdigit()]
+    return [i for i in map(validate.positive_int, raw) if i is not None]
+
+
+SCAN_BATCH = 500  # keys per SCAN step and per pipeline of removals
+
+
+def forget_skus(sku_ids: Collection[int]) -> None:
+    """Remove SKUs that were deleted from every cart and history, after their commit.
+
+    One SCAN over the carts and one over the histories, removals pipelined per batch. Why a
+    scan and not an index of "carts holding SKU n": deleting a SKU is a rare staff action,
+    while adding and viewing happen on every shopper request; an index would add a write to
+    both, grow with every shopper who ever looked at a SKU, and miss any cart written before
+    it existed. The scan costs one pass over the keyspace per deleting commit and finds every
+    cart and history however it was written. It runs after the commit (never before: a
+    rollback would have emptied carts of SKUs that still exist) and before the staff
+    member's response, so no page after it counts or shows the deleted SKUs.
+    """
+    if not sku_ids:
+        return
+    fields = [str(i) for i in sku_ids]
+    prefix = _glob_escape(current_app.config["REDIS_KEY_PREFIX"])
+    client = redis_store.client
+    try:
+        _remove_everywhere(client, f"{prefix}cart_*", lambda p, k: p.hdel(k, *fields))
+        _remove_everywhere(client, f"{prefix}history_*",
+                           lambda p, k: [p.lrem(k, 0, f) for f in fields])
+    except redis.RedisError:
+        # Redis is down: the lines stay (the header counts them) until the next deleting
+        # commit scans again; the profile never lists a SKU that is not in the database.
+        log.error("redis unavailable: deleted SKUs %s left in carts/histories", fields,
+                  exc_info=True)
+
+
+Remover = Callable[[redis.client.Pipeline, str], Any]
+
+
+def _remove_everywhere(client: redis.Redis, pattern: str, remove: Remover) -> None:
+    keys: list[str] = []
+    for key in client.scan_iter(match=pattern, count=SCAN_BATCH):
+        keys.append(key)
+        if len(keys) >= SCAN_BATCH:
+            _remove(client, keys, remove)
+            keys = []
+    _remove(client, keys, remove)
+
+
+def _remove(client: redis.Redis, keys: list[str], remove: Remover) -> None:
+    if not keys:
+        return
+    with client.pipeline(transaction=False) as pipe:
+        for key in keys:
+            remove(pipe, key)
+        # a key of another type under the pattern answers WRONGTYPE: not ours, leave it
+        pipe.execute(raise_on_error=False)
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in "*?[]\\" else ch for ch in text)

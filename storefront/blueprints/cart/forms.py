@@ -1,23 +1,25 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired
 
-QUANTITY_HELP = "Enter a quantity: a whole number from 1 to 9999."
+from storefront.services import validate
 
 
 class QuantityField(IntegerField):
-    """An IntegerField that says one clear thing, whatever was wrong with the input."""
+    """A count parsed by ``validate.count``, saying one clear thing whatever was wrong.
+
+    IntegerField's own ``int()`` would take '١٢', '1_000' and JSON's ``true`` and ``2.7``, and
+    let an OverflowError through for a JSON 1e400: a 500 instead of a message.
+    """
 
     def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(QUANTITY_HELP) from exc
+        if not valuelist:
+            return
+        self.data = validate.count(valuelist[0])
+        if self.data is None:
+            raise ValueError(validate.COUNT_HELP)
 
 
 class AddToCartForm(FlaskForm):
     sku_id = HiddenField(validators=[InputRequired()])
-    count = QuantityField(
-        "Quantity",
-        validators=[InputRequired(QUANTITY_HELP), NumberRange(1, 9999, QUANTITY_HELP)],
-    )
+    count = QuantityField("Quantity", validators=[InputRequired(validate.COUNT_HELP)])

@@ -6,22 +6,14 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from storefront.blueprints.edge.views import send_page
-from storefront.services import catalog, pages, shopper
+from storefront.services import catalog, pages, shopper, validate
 
 bp = Blueprint("goods", __name__)
 
-MAX_ID = 2**31 - 1  # the columns' range: a bigger number would be the database's error
-
-
-def positive_int(raw: str) -> int | None:
-    """``raw`` as an id or page number, or None: ids arrive as text ("abc", "-1", "1.5",
-    twenty digits) and anything but a positive integer of sane size is the visitor's error."""
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
-
 
 def parse_id(raw: str) -> int:
-    """``positive_int`` or a 404 page (never a 500)."""
-    value = positive_int(raw)
+    """``validate.positive_int`` or a 404 page (never a 500)."""
+    value = validate.positive_int(raw)
     if value is None:
         abort(404)
     return value
