@@ -150,3 +150,23 @@ def test_warming_keeps_to_its_rate(app, shop, monkeypatch):
     keys = list(pages.catalogue_keys())
     assert warm_pages.run() == len(keys)
     assert clock[0] - 1000.0 == pytest.approx(len(keys) / 20)
+
+
+def test_a_render_overtaken_by_an_edit_queues_its_page_again(app, shop, monkeypatch):
+    """The edit came while the page was between its old tag sets and its new ones, so the
+    edit could not find it: the overtaken render must queue it, or no file comes back."""
+    key = f"goods:{shop.apples}"
+    pages.detail(shop.prawns)  # the shop has served a page that does not show apples
+    sent = []
+    monkeypatch.setattr(freshness, "_send", lambda task, **kw: sent.append(task))
+    real_rebuild = pages.rebuild
+
+    def rebuild_overtaken(k):
+        set_price(shop.apples, "7.25")  # commits after the render noted the generation,
+        return real_rebuild(k)  # before the page is in any tag set: the edit finds nothing
+
+    monkeypatch.setattr(pages, "rebuild", rebuild_overtaken)
+    assert pages.publish(key) is False
+    assert not page_files.path_of(key).exists()  # it cannot tell which rows it read
+    assert sent == ["storefront.tasks.render_pages"]
+    assert key in freshness.take_pending("test")

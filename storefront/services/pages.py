@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog, page_cache, page_files, ssi, tags
+from storefront.services import catalog, freshness, page_cache, page_files, ssi, tags
 from storefront.services.page_cache import Entry
 
 log = logging.getLogger(__name__)
@@ -139,8 +139,9 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None]) 
 
 def publish(key: str) -> bool:
     """Render the page at ``key`` from the database and write its files; False when the page
-    no longer exists (its files go) or an edit overtook the render (they go too: nginx asks
-    the app, and the edit's own render follows)."""
+    no longer exists (its files go) or an edit overtook the render (they go too, nginx asks
+    the app meanwhile, and the page is queued again: the edit may have come while the page
+    was in no tag set, so it could not queue it itself)."""
     since = page_cache.generation()
     entry = rebuild(key)
     if entry is None:
@@ -149,6 +150,7 @@ def publish(key: str) -> bool:
     page_files.write(entry)
     if page_cache.stale_since(since, entry.tags):
         page_files.remove([key])
+        freshness.schedule_render([key])
         return False
     log.info("page written key=%s", key)
     return True
