@@ -25,7 +25,6 @@ from werkzeug.wrappers import Response
 from wtforms import Field, Form
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 
-from storefront.blueprints.users.views import safe_next
 from storefront.extensions import db
 from storefront.services import validate
 from storefront.services.freshness import record_edit
@@ -128,7 +127,7 @@ def site_or_web_url(form: Form, field: Field) -> None:
     a protocol-relative "//elsewhere" that would leave the shop."""
     value = (field.data or "").strip()
     field.data = value
-    if safe_next(value):
+    if validate.safe_next(value):
         return
     parts = urlsplit(value)
     if (parts.scheme in ("http", "https") and parts.netloc
@@ -190,7 +189,7 @@ class ShopModelView(StaffOnly, ModelView):
         if refused is not None:
             return refused
         target = request.values.get("url")
-        if target and safe_next(target) is None:
+        if target and validate.safe_next(target) is None:
             abort(400, "That return address is not a page of this site.")
         return None
 

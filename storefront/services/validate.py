@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_ID = 2**31 - 1  # the INTEGER columns' range: a bigger number would be the database's error
 MAX_COUNT = 9999  # most of one SKU a cart line may hold
@@ -93,3 +94,15 @@ def form_fields(data: object) -> dict[str, str]:
             raise Invalid(f"{key!r} must be text or a whole number.")
         fields[key] = str(value)
     return fields
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None: no scheme, no host, no tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     flash,
@@ -17,21 +15,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from storefront.blueprints.users.forms import LoginForm, PasswordChangeForm, RegisterForm
-from storefront.services import accounts, catalog, shopper, throttle
+from storefront.services import accounts, catalog, shopper, throttle, validate
 
 bp = Blueprint("users", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None: no scheme, no host, no tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _sign_in(user: accounts.User) -> None:
@@ -68,7 +54,7 @@ TOO_MANY = "Too many sign-in attempts. Please wait a few minutes and try again."
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
-    next_url = safe_next(request.args.get("next"))
+    next_url = validate.safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("goods.index"))
     form = LoginForm()
