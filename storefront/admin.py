@@ -246,7 +246,7 @@ class UserView(ShopModelView):
     @action("end_sessions", "Sign out everywhere",
             "Sign the selected users out on every device they are signed in on?")
     def action_end_sessions(self, ids: list[str]) -> None:
-        wanted = [int(i) for i in ids if i.isascii() and i.isdigit()]
+        wanted = [i for i in map(validate.positive_int, ids) if i is not None]
         try:
             count = accounts.end_sessions(wanted)
         except SQLAlchemyError:

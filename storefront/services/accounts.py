@@ -178,17 +178,29 @@ def cached_user(user_id: int) -> SessionUser | None:
     return user
 
 
-def load_session_user(session_id: str) -> SessionUser | None:
-    """Flask-Login's user loader: the user of a "<id>:<version>" cookie, or None when the
-    cookie is malformed, from an older session version, or of an inactive account."""
+def parse_session_id(session_id: str | None) -> tuple[int, int] | None:
+    """The (user id, session version) of a "<id>:<version>" session id, or None."""
     user_id, _, version = (session_id or "").partition(":")
     if not (user_id.isascii() and user_id.isdigit() and version.isascii()
             and version.isdigit()):
         return None
-    user = cached_user(int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    return int(user_id), int(version)
+
+
+def still_valid(user: SessionUser | None, version: int) -> SessionUser | None:
+    """``user`` if the session of ``version`` is still theirs (not ended, account active)."""
+    if user is None or not user.is_active or user.session_version != version:
         return None
     return user
+
+
+def load_session_user(session_id: str) -> SessionUser | None:
+    """Flask-Login's user loader: the user of a "<id>:<version>" cookie, or None when the
+    cookie is malformed, from an older session version, or of an inactive account."""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
+        return None
+    return still_valid(cached_user(parsed[0]), parsed[1])
 
 
 _DUMMY_HASH = hash_password("not a real password")

@@ -49,13 +49,16 @@ class Visit:
 def visit(session_id: str, viewed_sku: int | None) -> Visit:
     """The visitor of a Flask-Login session id ("<id>:<version>") and their cart count;
     ``viewed_sku`` goes into their history if the session is valid."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isascii() and user_id.isdigit() and version.isascii()
-            and version.isdigit()):
+    parsed = accounts.parse_session_id(session_id)
+    if parsed is None:
         return Visit(None, 0)
-    uid = int(user_id)
+    uid, version = parsed
+    client = redis_store.client
+    script = current_app.extensions.get("visit_script")
+    if script is None or script.registered_client is not client:
+        script = current_app.extensions["visit_script"] = client.register_script(_VISIT)
     try:
-        raw, counts, recorded = redis_store.client.register_script(_VISIT)(
+        raw, counts, recorded = script(
             keys=[accounts.cached_user_key(uid), shopper.cart_key(uid),
                   shopper.history_key(uid)],
             args=[version, viewed_sku or "", current_app.config["HISTORY_LENGTH"]])
@@ -67,8 +70,8 @@ def visit(session_id: str, viewed_sku: int | None) -> Visit:
         user = accounts.load_session_user(session_id)
         if user is not None and viewed_sku:
             shopper.record_view(uid, viewed_sku)
-    elif not user.is_active or user.session_version != int(version):
-        user = None
-    elif viewed_sku and not recorded:  # pragma: no cover - the script and Python disagree
-        log.error("visitor: history not recorded for a valid session")
+    else:
+        user = accounts.still_valid(user, version)
+        if user is not None and viewed_sku and not recorded:  # pragma: no cover
+            log.error("visitor: history not recorded for a valid session")
     return Visit(user, shopper.total(counts) if user else 0)

@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from storefront.extensions import login_manager
-from storefront.services import ssi, visitors
+from storefront.services import ssi, validate, visitors
 from storefront.services.page_cache import Entry
 from storefront.services.shopper import cart_count
 
@@ -41,10 +41,11 @@ def init_app(app: Flask) -> None:
 def visitor() -> Response:
     """The visitor's own parts of a page, as headers for nginx (auth_request_set). The page
     itself is a file nginx sends: a product page viewed goes into the history here."""
-    viewed = _DETAIL.match(request.headers.get("X-Original-URI", ""))
+    page = _DETAIL.match(request.headers.get("X-Original-URI", ""))
+    viewed = validate.positive_int(page[1]) if page else None
     cart = 0
     if "_user_id" in session:  # one Redis round trip: the user row, the cart, the history
-        seen = visitors.visit(str(session["_user_id"]), int(viewed[1]) if viewed else None)
+        seen = visitors.visit(str(session["_user_id"]), viewed)
         if seen.user is not None:
             login_manager._update_request_context_with_user(seen.user)
         cart = seen.cart_count
