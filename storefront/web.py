@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from storefront.extensions import db, redis_store
-from storefront.services import pages, validate
+from storefront.services import images, pages, validate
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.request_class = FormJsonRequest
     app.session_interface = SessionInterface()
     app.add_template_global(media_url)
+    app.add_template_global(images.image_set)
     app.add_template_global(pages.list_url)
     version = asset_version(app)
 

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 
@@ -15,13 +16,13 @@ from storefront.demo.catalogue import (
     CATALOGUE,
     DEMO_USERS,
     PROMOTIONS,
-    REVIEWS,
     SLIDES,
     CategorySpec,
     GoodsSpec,
 )
 from storefront.demo.common import NOTHING_CHANGED, add_placements, summary, table_is_empty
 from storefront.demo.pictures import (
+    Look,
     category_picture,
     gallery_picture,
     promotion_picture,
@@ -29,7 +30,6 @@ from storefront.demo.pictures import (
     sku_picture,
     slide_picture,
 )
-from storefront.demo.shapes import look
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -46,6 +46,9 @@ from storefront.models import (
 from storefront.security import hash_password
 
 LINES_PER_ORDER = 4
+# The extra pictures of the first products of each category: a close-up (2), a spread (3).
+# Only a few products have them: each picture costs the seed a fifth of a second.
+GALLERIES: list[tuple[int, ...]] = [(2, 3), (2,)]
 
 
 def _slug(text: str) -> str:
@@ -62,6 +65,7 @@ class _Seeded:
     # per category, per product, its SKUs in the order of the catalogue
     skus: list[list[list[GoodsSKU]]] = field(default_factory=list)
     slugs: set[str] = field(default_factory=set)
+    looks: dict[str, Look] = field(default_factory=dict)  # product name -> its pictures' look
 
     def unique_slug(self, text: str) -> str:
         base = slug = _slug(text)
@@ -98,34 +102,37 @@ def seed_catalogue() -> str:
 
 def _add_category(seeded: _Seeded, spec: CategorySpec) -> None:
     slug = seeded.unique_slug(spec.name)
-    image = save(category_picture(spec.name, spec.logo), f"categories/{slug}.jpg")
+    look = Look(spec.art, spec.logo)
+    image = save(partial(category_picture, spec.name, look), f"categories/{slug}.jpg",
+                 key=("category", spec.name, look))
     category = GoodsCategory(name=spec.name, logo=spec.logo, image=image)
     db.session.add(category)
     seeded.categories.append(category)
-    seeded.skus.append([_add_goods(seeded, category, g, first=n == 0)
+    seeded.skus.append([_add_goods(seeded, category, g, GALLERIES[n:n + 1] or [()])
                         for n, g in enumerate(spec.goods)])
 
 
-def _add_goods(seeded: _Seeded, category: GoodsCategory, spec: GoodsSpec, first: bool
-               ) -> list[GoodsSKU]:
-    """A product and its SKUs; its first SKU gets a gallery (of three for a category's first)."""
+def _add_goods(seeded: _Seeded, category: GoodsCategory, spec: GoodsSpec,
+               views: list[tuple[int, ...]]               ) -> list[GoodsSKU]:
+    """A product and its SKUs; its first SKU shows ``views[0]``: more pictures of it."""
     goods = Goods(name=spec.name, detail=spec.detail)
-    shape, palette = look(category.logo, spec.name)
+    look = seeded.looks[spec.name] = Look(spec.art, category.logo)
     skus = []
     for n, sku_spec in enumerate(spec.skus):
         slug = seeded.unique_slug(sku_spec.name)
-        picture = sku_picture(sku_spec.name, category.name, shape, n + 1, palette)
         sku = GoodsSKU(
             category=category, goods=goods, name=sku_spec.name, title=sku_spec.title,
             price=Decimal(sku_spec.price), unit=sku_spec.unit, stock=sku_spec.stock,
             sales=sku_spec.sales, is_on_sale=sku_spec.on_sale,
-            default_image=save(picture, f"goods/{slug}.jpg"),
+            default_image=save(partial(sku_picture, look, n + 1), f"goods/{slug}.jpg",
+                               key=("sku", look, n + 1)),
         )
-        if n == 0:
+        if n == 0 and views[0]:
             sku.images = [GoodsImage(image=sku.default_image)] + [
-                GoodsImage(image=save(gallery_picture(spec.name, shape, view, palette),
-                                      f"goods/{slug}-{view}.jpg"))
-                for view in ((2, 3) if first else (2,))
+                GoodsImage(image=save(partial(gallery_picture, look, view),
+                                      f"goods/{slug}-view-{view}.jpg",
+                                      key=("gallery", look, view)))
+                for view in views[0]
             ]
         skus.append(sku)
     db.session.add(goods)
@@ -148,8 +155,10 @@ def _add_slides(seeded: _Seeded) -> int:
         sku = seeded.sku_named(sku_name)
         if sku is None:
             continue
-        picture = slide_picture(headline, tagline, *look(sku.category.logo, sku.goods.name))
-        image = save(picture, f"banners/{seeded.unique_slug(headline)}.jpg")
+        look = seeded.looks[sku.goods.name]
+        image = save(partial(slide_picture, headline, tagline, look),
+                     f"banners/{seeded.unique_slug(headline)}.jpg",
+                     key=("slide", headline, tagline, look))
         db.session.add(IndexGoodsBanner(sku=sku, image=image, index=index))
         added += 1
     return added
@@ -158,10 +167,12 @@ def _add_slides(seeded: _Seeded) -> int:
 def _add_promotions(seeded: _Seeded) -> int:
     if not table_is_empty(IndexPromotionBanner):
         return 0
-    for index, (name, category_index, tagline) in enumerate(PROMOTIONS):
+    for index, (name, category_index, tagline, art) in enumerate(PROMOTIONS):
         category = seeded.categories[category_index]
-        picture = promotion_picture(name, tagline, category.logo)
-        image = save(picture, f"promotions/{seeded.unique_slug(name)}.jpg")
+        look = Look(art, category.logo)
+        image = save(partial(promotion_picture, name, tagline, look),
+                     f"promotions/{seeded.unique_slug(name)}.jpg",
+                     key=("promotion", name, tagline, look))
         db.session.add(IndexPromotionBanner(name=name, url=f"/list/{category.id}", image=image,
                                             index=index))
     return len(PROMOTIONS)
@@ -186,17 +197,18 @@ def _demo_users() -> list[User]:
 
 
 def _add_reviews(seeded: _Seeded) -> None:
-    """Completed orders whose lines carry reviews: 1-3 reviewers per product's first SKU."""
+    """Completed orders whose lines carry reviews: 1-3 reviewers per product's first SKU,
+    each saying one of the things written for that product."""
     users = _demo_users()
     lines: list[list[tuple[GoodsSKU, str]]] = [[] for _ in users]
-    for ci, (category, goods) in enumerate(zip(seeded.categories, seeded.skus, strict=True)):
-        comments = REVIEWS[category.logo]
-        for gi, skus in enumerate(goods):
+    for ci, (spec, goods) in enumerate(zip(CATALOGUE, seeded.skus, strict=True)):
+        for gi, (goods_spec, skus) in enumerate(zip(spec.goods, goods, strict=True)):
             sku = next((s for s in skus if s.is_on_sale), None)
-            if sku is None:
+            comments = goods_spec.reviews
+            if sku is None or not comments:
                 continue
-            for k in range(1 + (ci + gi) % len(users)):
-                lines[(gi + k) % len(users)].append((sku, comments[(gi + k) % len(comments)]))
+            for k in range(min(len(comments), 1 + (ci + gi) % len(users))):
+                lines[(gi + k) % len(users)].append((sku, comments[k]))
     now = utcnow()
     for u, user in enumerate(users):
         for seq, n in enumerate(range(0, len(lines[u]), LINES_PER_ORDER)):

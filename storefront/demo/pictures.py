@@ -1,25 +1,46 @@
-"""The demo pictures, drawn with Pillow: SKU, gallery, carousel, promotion and category
-pictures, and saving them under ``MEDIA_ROOT``."""
+"""The demo pictures, composed with Pillow like a shop's product shots: a soft backdrop, the
+product large with a contact shadow, no name printed on it (the page says the name).
+
+The product itself is an emoji from ``artwork`` (Twemoji), or the category's drawn shape
+when no art is installed. Banners (carousel slides, promotions, category cards) carry their
+headline, as a shop's banners do. ``save`` writes the picture and its ladder of sizes
+(``services.images``) under MEDIA_ROOT.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from storefront.demo import artwork
 from storefront.demo.shapes import PALETTES, WHITE, Color, Palette, shape_layer
+from storefront.services import images
 
 JPEG_QUALITY = 85
 
-SKU_SIZE = (400, 400)
-SLIDE_SIZE = (760, 270)
-PROMO_SIZE = (240, 130)
-CATEGORY_SIZE = (240, 300)
+SKU_SIZE = (800, 800)
+SLIDE_SIZE = (1280, 455)  # shown at 760 x 270
+PROMO_SIZE = (480, 260)  # shown at 240 x 130
+CATEGORY_SIZE = (480, 600)  # shown at 240 x 300
+
+
+class Look(NamedTuple):
+    """What a picture shows: the emoji (one or more, drawn in turn) and the category whose
+    colours and fallback shape it takes."""
+
+    art: str
+    logo: str
+
+    @property
+    def palette(self) -> Palette:
+        return PALETTES.get(self.logo, PALETTES["fruit"])
 
 
 @lru_cache
@@ -43,131 +64,203 @@ def _wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1] + "..."
-    return lines
+    return lines[:max_lines]
 
 
-def _gradient(size: tuple[int, int], start: Color, end: Color, across: bool = False
-              ) -> Image.Image:
-    # linear_gradient runs black to white top to bottom; rotated, it runs left to right.
+def _mix(a: Color, b: Color, t: float) -> Color:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore
+
+
+def _backdrop(size: tuple[int, int], p: Palette, across: bool = False) -> Image.Image:
+    return _backdrop_of(size, p, across).copy()
+
+
+@lru_cache(maxsize=32)
+def _backdrop_of(size: tuple[int, int], p: Palette, across: bool) -> Image.Image:
+    """A studio backdrop: the category's tint, paler towards a soft light in the middle."""
     mask = Image.linear_gradient("L")
     if across:
         mask = mask.rotate(90)
     mask = mask.resize(size, Image.Resampling.BILINEAR)
-    return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), mask)
+    top, bottom = _mix(p.top, WHITE, 0.55), _mix(p.top, p.bottom, 0.35)
+    img = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
+    w, h = size
+    glow = Image.new("L", (w // 4, h // 4), 0)
+    ImageDraw.Draw(glow).ellipse([w * 0.03, h * 0.02, w * 0.22, h * 0.2], fill=150)
+    glow = glow.filter(ImageFilter.GaussianBlur(min(w, h) / 14)).resize(size)
+    img.paste(Image.new("RGB", size, WHITE), mask=glow)
+    return img
 
 
-def _text_lines(draw: ImageDraw.ImageDraw, xy: tuple[int, int], lines: Sequence[str],
-                size: int, fill: Any, anchor: str = "la") -> int:
-    """Draw ``lines`` from ``xy`` downwards; the y below the last line."""
-    x, y = xy
-    for line in lines:
-        draw.text((x, y), line, font=_font(size), fill=fill, anchor=anchor)
-        y += round(size * 1.22)
-    return y
+def _item(look: Look, emoji: str, side: int) -> Image.Image:
+    art = artwork.layer(emoji, side)
+    return art if art is not None else shape_layer(look.logo, side, look.palette)
 
 
-def _paste_shape(img: Image.Image, logo: str, palette: Palette, centre: tuple[int, int],
-                 side: int, shadow: bool = True) -> None:
+def _place(img: Image.Image, layer: Image.Image, centre: tuple[int, int],
+           shadow: float = 0.22) -> None:
+    """``layer`` centred at ``centre``, standing on a soft contact shadow."""
+    side = layer.width
     x, y = centre[0] - side // 2, centre[1] - side // 2
-    if shadow:  # a soft contact shadow so the shape sits on the picture instead of floating
-        d = ImageDraw.Draw(img, "RGBA")
-        d.ellipse([x + side * 0.18, y + side * 0.9, x + side * 0.82, y + side * 1.02],
-                  fill=(0, 0, 0, 28))
-    layer = shape_layer(logo, side, palette)
+    if shadow:
+        mask = _shadow(side, shadow)
+        img.paste((40, 40, 40), (x, y + side * 3 // 4), mask)
     img.paste(layer, (x, y), layer)
 
 
-# Where 1, 2 or 3 shapes go on a SKU picture: bigger packs show more of the product.
+@lru_cache(maxsize=64)
+def _shadow(side: int, strength: float) -> Image.Image:
+    """A blurred ellipse under the lower edge of a ``side`` square: a contact shadow."""
+    mask = Image.new("L", (side, side // 2), 0)
+    ImageDraw.Draw(mask).ellipse([side * 0.14, side * 0.11, side * 0.86, side * 0.25],
+                                 fill=round(255 * strength))
+    return mask.filter(ImageFilter.GaussianBlur(side / 18))
+
+
+def _emojis(look: Look) -> list[str]:
+    """The emoji in ``look.art``, one per grapheme (a ZWJ sequence or flag stays whole)."""
+    out: list[str] = []
+    for ch in look.art:
+        if out and (ch in "\u200d\ufe0f" or out[-1].endswith("\u200d")):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out or ["?"]
+
+
+# Where 1, 2 or 3 items go on an 800 px SKU picture (back to front): bigger packs show more.
 LAYOUTS = {
-    1: (((200, 160), 210),),
-    2: (((140, 170), 170), ((262, 150), 170)),
-    3: (((110, 178), 140), ((290, 178), 140), ((200, 140), 150)),
+    1: (((400, 390), 540),),
+    2: (((300, 360), 420), ((510, 430), 420)),
+    3: (((260, 330), 360), ((540, 330), 360), ((400, 480), 380)),
 }
 
 
-def sku_picture(name: str, caption: str, logo: str, count: int = 1,
-                palette: Palette | None = None) -> Image.Image:
-    """A 400x400 product picture: ``count`` shapes over a gradient and a label with the name."""
-    p = palette or PALETTES.get(logo, PALETTES["fruit"])
-    img = _gradient(SKU_SIZE, p.top, p.bottom)
+def sku_picture(look: Look, count: int = 1) -> Image.Image:
+    """An 800 x 800 product shot: ``count`` of the product (more for a bigger pack)."""
+    img = _backdrop(SKU_SIZE, look.palette)
+    emoji = _emojis(look)[0]
     for centre, side in LAYOUTS[max(1, min(count, 3))]:
-        _paste_shape(img, logo, p, centre, side)
-    d = ImageDraw.Draw(img, "RGBA")
-    d.rounded_rectangle([22, 276, 378, 384], radius=18, fill=(255, 255, 255, 220))
-    lines = _wrap(_drawable(name), 27, 320, 2)
-    y = 288 if len(lines) == 2 else 304  # the label's lines centred in the band
-    y = _text_lines(d, (200, y), lines, 27, p.ink, anchor="ma")
-    d.text((200, y + 2), caption.upper(), font=_font(15), fill=p.accent, anchor="ma")
+        _place(img, _item(look, emoji, side), centre)
     return img
 
 
-def gallery_picture(name: str, logo: str, view: int, palette: Palette | None = None
-                    ) -> Image.Image:
-    """Another view of a product: a close-up (view 2) or a spread of three (view 3)."""
-    p = palette or PALETTES.get(logo, PALETTES["fruit"])
-    img = _gradient(SKU_SIZE, p.bottom, p.top)
+def gallery_picture(look: Look, view: int) -> Image.Image:
+    """Another view of a product: a close-up (view 2) or a spread of five (view 3)."""
+    p = look.palette
+    img = _backdrop(SKU_SIZE, p._replace(top=_mix(p.top, p.bottom, 0.3)))
+    emoji = _emojis(look)[0]
     if view == 2:
-        _paste_shape(img, logo, p, (200, 190), 300)
+        close = _item(look, emoji, 720).rotate(-12, Image.Resampling.BICUBIC)
+        _place(img, close, (420, 420), shadow=0.18)
     else:
-        for centre, side in LAYOUTS[3]:
-            _paste_shape(img, logo, p, (centre[0], centre[1] + 40), side)
-    d = ImageDraw.Draw(img, "RGBA")
-    d.text((24, 24), _drawable(name), font=_font(20), fill=p.ink)
+        for centre, side in (((220, 250), 260), ((580, 240), 260), ((400, 420), 280),
+                             ((210, 590), 250), ((590, 600), 250)):
+            _place(img, _item(look, emoji, side), centre, shadow=0.16)
     return img
 
 
-def slide_picture(headline: str, tagline: str, logo: str, palette: Palette | None = None
-                  ) -> Image.Image:
-    """A 760x270 carousel slide: headline, tagline and a 'Shop now' button beside the shape."""
-    p = palette or PALETTES.get(logo, PALETTES["fruit"])
-    img = _gradient(SLIDE_SIZE, p.top, p.bottom, across=True)
+def _text_lines(draw: ImageDraw.ImageDraw, xy: tuple[int, int], lines: Sequence[str],
+                size: int, fill: Any) -> int:
+    """Draw ``lines`` from ``xy`` downwards; the y below the last line."""
+    x, y = xy
+    for line in lines:
+        draw.text((x, y), line, font=_font(size), fill=fill)
+        y += round(size * 1.2)
+    return y
+
+
+def slide_picture(headline: str, tagline: str, look: Look) -> Image.Image:
+    """A carousel slide: headline, tagline and 'Shop now' at the left, the product at the
+    right on a pale disc."""
+    p = look.palette
+    img = _backdrop(SLIDE_SIZE, p, across=True)
     d = ImageDraw.Draw(img, "RGBA")
-    d.ellipse([480, -10, 770, 280], fill=(255, 255, 255, 120))
-    _paste_shape(img, logo, p, (625, 132), 210)
-    y = _text_lines(d, (48, 44), _wrap(_drawable(headline), 40, 420, 2), 40, p.ink)
-    y = _text_lines(d, (48, y + 6), _wrap(_drawable(tagline), 20, 400, 2), 20, p.ink)
-    label_width = round(_font(20).getlength("Shop now"))
-    d.rounded_rectangle([48, y + 14, 48 + label_width + 44, y + 56], radius=21, fill=p.accent)
-    d.text((70, y + 35), "Shop now", font=_font(20), fill=WHITE, anchor="lm")
+    d.ellipse([760, -60, 1290, 470], fill=(255, 255, 255, 130))
+    items = _emojis(look)
+    spots = (((930, 215), 300), ((1120, 250), 280), ((1020, 330), 260))
+    for n, (centre, side) in enumerate(spots[:max(len(items), 2)]):
+        _place(img, _item(look, items[n % len(items)], side), centre, shadow=0.18)
+    y = _text_lines(d, (80, 70), _wrap(_drawable(headline), 64, 640, 2), 64, p.ink)
+    y = _text_lines(d, (80, y + 14), _wrap(_drawable(tagline), 30, 600, 2), 30, p.ink)
+    label = "Shop now"
+    width = round(_font(30).getlength(label))
+    d.rounded_rectangle([80, y + 26, 80 + width + 72, y + 92], radius=33, fill=p.accent)
+    d.text((116, y + 59), label, font=_font(30), fill=WHITE, anchor="lm")
     return img
 
 
-def promotion_picture(name: str, tagline: str, logo: str) -> Image.Image:
-    """A 240x130 promotion card: white text on the category colour, the shape at the edge."""
-    p = PALETTES.get(logo, PALETTES["fruit"])
-    dark = tuple(round(c * 0.72) for c in p.accent)
-    img = _gradient(PROMO_SIZE, p.accent, dark, across=True)
+def promotion_picture(name: str, tagline: str, look: Look) -> Image.Image:
+    """A promotion card: white text on the category colour, the products at the right."""
+    p = look.palette
+    dark = _mix(p.accent, (0, 0, 0), 0.28)
+    mask = Image.linear_gradient("L").rotate(90).resize(PROMO_SIZE)
+    img = Image.composite(Image.new("RGB", PROMO_SIZE, dark), Image.new("RGB", PROMO_SIZE,
+                                                                       p.accent), mask)
     d = ImageDraw.Draw(img, "RGBA")
-    d.ellipse([150, 30, 270, 150], fill=(255, 255, 255, 60))
-    # The shape in light colours: in the category's own accent it would vanish on this card.
-    light = p._replace(accent=(255, 244, 232), ink=dark)
-    _paste_shape(img, logo, light, (205, 88), 90, shadow=False)
-    y = _text_lines(d, (16, 16), _wrap(_drawable(name), 22, 150, 2), 22, WHITE)
-    _text_lines(d, (16, y + 6), _wrap(_drawable(tagline), 13, 140, 2), 13, (255, 255, 255, 230))
+    d.ellipse([290, 40, 540, 290], fill=(255, 255, 255, 60))
+    items = _emojis(look)
+    for n, (centre, side) in enumerate((((360, 140), 150), ((435, 165), 130))[:len(items)]):
+        _place(img, _item(look, items[n], side), centre, shadow=0)
+    y = _text_lines(d, (30, 32), _wrap(_drawable(name), 42, 300, 2), 42, WHITE)
+    _text_lines(d, (30, y + 12), _wrap(_drawable(tagline), 24, 260, 2), 24,
+                (255, 255, 255, 235))
     return img
 
 
-def category_picture(name: str, logo: str, palette: Palette | None = None) -> Image.Image:
-    """A 240x300 category banner: the shape on a soft disc, the name and 'Shop all'."""
-    p = palette or PALETTES.get(logo, PALETTES["fruit"])
-    img = _gradient(CATEGORY_SIZE, p.top, p.bottom)
+def category_picture(name: str, look: Look) -> Image.Image:
+    """A category card: a few of its products on a pale disc, the name and 'Shop all'."""
+    p = look.palette
+    img = _backdrop(CATEGORY_SIZE, p)
     d = ImageDraw.Draw(img, "RGBA")
-    d.ellipse([30, 20, 210, 200], fill=(255, 255, 255, 130))
-    _paste_shape(img, logo, p, (120, 108), 140)
-    lines = _wrap(_drawable(name), 26, 210, 2)
-    y = _text_lines(d, (120, 216 if len(lines) == 1 else 204), lines, 26, p.ink, anchor="ma")
-    d.text((120, y + 6), "Shop all  >", font=_font(16), fill=p.accent, anchor="ma")
+    d.ellipse([50, 40, 430, 420], fill=(255, 255, 255, 150))
+    items = _emojis(look)
+    spots = (((170, 190), 190), ((310, 190), 190), ((240, 300), 210))
+    for n, (centre, side) in enumerate(spots[:len(items)] if len(items) > 1 else
+                                       [((240, 230), 280)]):
+        _place(img, _item(look, items[n], side), centre, shadow=0.16)
+    lines = _wrap(_drawable(name), 46, 420, 2)
+    y = 440 if len(lines) == 1 else 420
+    for line in lines:
+        d.text((240, y), line, font=_font(46), fill=p.ink, anchor="ma")
+        y += 54
+    d.text((240, y + 12), "Shop all  >", font=_font(28), fill=p.accent, anchor="ma")
     return img
 
 
-def save(img: Image.Image, relative: str, keep_existing: bool = False) -> str:
-    """Write ``img`` as JPEG under MEDIA_ROOT; the path relative to it, as the DB stores it."""
-    path = os.path.join(current_app.config["MEDIA_ROOT"], *relative.split("/"))
+# The files of every picture drawn in this process, by key: never evicted (the demo's come
+# to about 15 MB), so seeding again, as the tests do many times, costs no drawing.
+_made: dict[tuple, dict[tuple[int, str] | None, bytes]] = {}
+
+
+def save(img_or_make: Image.Image | Any, relative: str, keep_existing: bool = False,
+         key: tuple | None = None) -> str:
+    """Write the picture as JPEG under MEDIA_ROOT, with its ladder; the path relative to it,
+    as the database stores it.
+
+    ``img_or_make`` is the picture or a function that draws it, so that a picture already
+    there (``keep_existing``) or already drawn in this process (the same ``key``: the tests
+    seed the demo many times) costs no drawing: its bytes are written again as they were.
+    """
+    root = current_app.config["MEDIA_ROOT"]
+    path = os.path.join(root, *relative.split("/"))
     if keep_existing and os.path.exists(path):
         return relative
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    img.save(path, "JPEG", quality=JPEG_QUALITY)
+    files = _made.get(key) if key is not None else None
+    if files is None:
+        img = img_or_make() if callable(img_or_make) else img_or_make
+        files = {None: _jpeg(img), **images.ladder_bytes(img)}
+        if key is not None:
+            _made[key] = files
+    for step, data in files.items():
+        target = relative if step is None else images.variant(relative, *step)
+        with open(os.path.join(root, *target.split("/")), "wb") as out:
+            out.write(data)
     return relative
+
+
+def _jpeg(img: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return buffer.getvalue()

@@ -1,4 +1,5 @@
-"""What the demo pictures are made of: the category colours and the shapes drawn on them."""
+"""The category colours of the demo pictures, and the shapes drawn when no emoji art is
+installed (demo/artwork.py): the demo still runs, in clip-art."""
 
 from __future__ import annotations
 
@@ -27,11 +28,6 @@ PALETTES: dict[str, Palette] = {
     "veg": Palette((234, 250, 228), (172, 222, 160), (58, 148, 62), (22, 70, 26)),
     "ice": Palette((232, 249, 253), (168, 222, 236), (36, 150, 182), (12, 70, 88)),
 }
-# Two extra colourways, so the shared pictures of a synthetic catalogue are eight, not six.
-EXTRA_TILES = (
-    ("fruit", Palette((246, 234, 252), (214, 180, 236), (136, 60, 170), (60, 20, 80))),
-    ("veg", Palette((228, 248, 242), (156, 220, 204), (26, 140, 120), (10, 66, 56))),
-)
 WHITE = (255, 255, 255)
 
 
@@ -131,30 +127,3 @@ def shape_layer(logo: str, side: int, palette: Palette) -> Image.Image:
     layer = Image.new("RGBA", (side * 2, side * 2), (0, 0, 0, 0))
     SHAPES.get(logo, _fruit)(ImageDraw.Draw(layer, "RGBA"), side * 2, palette)
     return layer.resize((side, side), Image.Resampling.LANCZOS)
-
-
-# Products that look unlike their category's default picture: (shape, colour of the shape).
-LOOKS: dict[str, tuple[str, Color | None]] = {
-    "Fuji apples": ("fruit", (206, 42, 52)),
-    "Sweetheart strawberries 🍓": ("fruit", (226, 34, 70)),
-    "Hass avocados": ("fruit", (88, 120, 48)),
-    "Wild tiger prawns": ("seafood", (236, 122, 84)),
-    "Live blue mussels": ("seafood", (52, 62, 96)),
-    "King crab legs": ("seafood", (214, 72, 52)),
-    "Free-range whole chicken": ("meat", (214, 150, 72)),
-    "Pork belly slices": ("meat", (228, 128, 132)),
-    "Whole milk": ("bottle", (60, 130, 200)),
-    "Greek yoghurt": ("bottle", None),
-    "Crème fraîche": ("bottle", (170, 120, 60)),
-    "Cherry tomatoes": ("fruit", (222, 52, 40)),
-    "Baby spinach": ("veg", (34, 110, 56)),
-    "Organic carrots": ("carrot", (240, 128, 30)),
-}
-
-
-def look(logo: str, goods_name: str) -> tuple[str, Palette]:
-    """The shape and palette of a product's pictures."""
-    palette = PALETTES.get(logo, PALETTES["fruit"])
-    shape, tint = LOOKS.get(goods_name, (logo, None))
-    return shape, palette._replace(accent=tint) if tint else palette
-

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 import click
@@ -20,13 +21,13 @@ from storefront.demo.common import (
     table_is_empty,
 )
 from storefront.demo.pictures import (
+    Look,
     category_picture,
     promotion_picture,
     save,
     sku_picture,
     slide_picture,
 )
-from storefront.demo.shapes import EXTRA_TILES, PALETTES
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -41,7 +42,8 @@ ADJECTIVES = ("Organic", "Classic", "Premium", "Farmhouse", "Everyday", "Seasona
               "Hand-picked", "Family")
 UNITS = (("250g", Decimal("1")), ("500g", Decimal("1.9")), ("1kg", Decimal("3.6")))
 SKUS_PER_GOODS = len(UNITS)
-LOGOS = tuple(PALETTES)
+LOGOS = tuple(spec.logo for spec in CATALOGUE)
+TILES = 8  # SKU pictures shared round-robin
 SYNTHETIC_SLIDES = (
     ("Weekly picks", "Fresh favourites at this week's best prices"),
     ("New in store", "Just landed: seasonal produce and pantry treats"),
@@ -66,19 +68,25 @@ class _SharedImages(NamedTuple):
 
 def _shared_images() -> _SharedImages:
     """The few pictures every synthetic row points at; written once, kept if present."""
-    tile_specs = [(logo, PALETTES[logo]) for logo in LOGOS] + list(EXTRA_TILES)
+    aisles = {spec.logo: spec for spec in CATALOGUE}
+    tiles = [Look(g.art, spec.logo) for k in range(2) for spec in CATALOGUE
+             for g in spec.goods[k:k + 1]][:TILES]
+
+    def shared(make: Any, relative: str, key: tuple) -> str:
+        return save(make, relative, keep_existing=True, key=key)
     return _SharedImages(
-        tiles=[save(sku_picture(f"Sample product {n + 1}", "Storefront", logo, 1 + n % 3, p),
-                    f"goods/synthetic-tile-{n + 1}.jpg", keep_existing=True)
-               for n, (logo, p) in enumerate(tile_specs)],
-        categories={logo: save(category_picture("Demo category", logo),
-                               f"categories/synthetic-{logo}.jpg", keep_existing=True)
+        tiles=[shared(partial(sku_picture, look, 1 + n % 3),
+                      f"goods/synthetic-tile-{n + 1}.jpg", ("sku", look, 1 + n % 3))
+               for n, look in enumerate(tiles)],
+        categories={logo: shared(partial(category_picture, "Demo category",
+                                         Look(aisles[logo].art, logo)),
+                                 f"categories/synthetic-{logo}.jpg", ("category", logo))
                     for logo in LOGOS},
-        slides=[save(slide_picture(head, tag, LOGOS[n % len(LOGOS)]),
-                     f"banners/synthetic-slide-{n + 1}.jpg", keep_existing=True)
+        slides=[shared(partial(slide_picture, head, tag, tiles[n % len(tiles)]),
+                       f"banners/synthetic-slide-{n + 1}.jpg", ("slide", head))
                 for n, (head, tag) in enumerate(SYNTHETIC_SLIDES)],
-        promotions=[save(promotion_picture(name, tag, LOGOS[n % len(LOGOS)]),
-                         f"promotions/synthetic-promo-{n + 1}.jpg", keep_existing=True)
+        promotions=[shared(partial(promotion_picture, name, tag, tiles[n % len(tiles)]),
+                           f"promotions/synthetic-promo-{n + 1}.jpg", ("promotion", name))
                     for n, (name, tag) in enumerate(SYNTHETIC_PROMOTIONS)],
     )
 

@@ -78,6 +78,10 @@
     Array.prototype.forEach.call(thumbs, function (thumb) {
       thumb.addEventListener("click", function (event) {
         event.preventDefault();
+        // the main picture has a ladder of sizes: swap the whole ladder, not just src
+        var source = main.parentNode.tagName === "PICTURE" ? main.parentNode.querySelector("source") : null;
+        if (source) source.srcset = thumb.getAttribute("data-webp") || "";
+        main.srcset = thumb.getAttribute("data-jpeg") || "";
         main.src = thumb.getAttribute("href");
         for (var i = 0; i < thumbs.length; i++) {
           thumbs[i].classList.toggle("is-active", thumbs[i] === thumb);
