@@ -3,6 +3,7 @@ names the shop makes up, under MEDIA_ROOT."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 import warnings
@@ -13,6 +14,10 @@ from flask_admin.form.upload import FileUploadField, ImageUploadInput
 from PIL import Image
 from wtforms import Form, ValidationError
 from wtforms.validators import InputRequired
+
+from storefront.services import images
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
@@ -102,4 +107,10 @@ class MediaImageField(FileUploadField):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self.data.stream.seek(0)
         self.data.save(path)
+        # The ladder of sizes the pages show, made now, once: a replaced picture gets a new
+        # name and so a new ladder. Without one the pages show the original: still shown.
+        try:
+            images.make_ladder(relative)
+        except Exception:
+            log.exception("no ladder of sizes for the upload %s", relative)
         return relative

@@ -1,4 +1,4 @@
-"""The category list: on-sale SKUs, three sort orders, pages."""
+"""The category list: on-sale SKUs, four sort orders, pages."""
 
 import re
 
@@ -43,6 +43,15 @@ def test_price_sort_is_cheapest_first(client, veg):
     assert shown[:3] == ["Veg 01", "Veg 02", "Veg 03"]
     order_of(page, "Veg 01<", "Veg 02<", "Veg 03<")
     assert "Veg hidden" not in page  # cheaper, but off sale
+
+
+def test_price_high_to_low_is_dearest_first_over_every_page(client, veg):
+    first, page = names_on(client, f"/list/{veg}?sort=price-desc")
+    assert first == [f"Veg {n:02}" for n in range(23, 11, -1)]
+    assert 'aria-current="true">Price: high to low<' in page
+    assert f"/list/{veg}?sort=price-desc&amp;page=2" in page  # the pages keep the sort
+    second, _ = names_on(client, f"/list/{veg}?sort=price-desc&page=2")
+    assert second == [f"Veg {n:02}" for n in range(11, 0, -1)]
 
 
 def test_hot_sort_is_best_selling_first(client, veg):

@@ -178,7 +178,8 @@ def catalogue(shop) -> dict[str, str]:
     """A page of each kind: its key and its address."""
     return {"home": "/", f"goods:{shop.apples}": f"/goods/{shop.apples}",
             f"list:{shop.fruit}:default:1": f"/list/{shop.fruit}",
-            f"list:{shop.fruit}:price:1": f"/list/{shop.fruit}?sort=price"}
+            f"list:{shop.fruit}:price:1": f"/list/{shop.fruit}?sort=price",
+            f"list:{shop.fruit}:price-desc:1": f"/list/{shop.fruit}?sort=price-desc"}
 
 
 def test_anonymous_pages_are_files_from_disk_even_with_the_app_down(site, shop):

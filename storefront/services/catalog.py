@@ -33,6 +33,7 @@ NEW_SKUS = 2
 SORTS = {
     "default": (GoodsSKU.id.desc(),),
     "price": (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
+    "price-desc": (GoodsSKU.price.desc(), GoodsSKU.id.desc()),
     "hot": (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
 }
 

@@ -57,7 +57,7 @@ def key_of(path: Path) -> str | None:
     if len(parts) == 2 and parts[0] == "goods":
         return f"goods:{parts[1]}"
     if len(parts) == 3 and parts[0] == "list" and "-" in parts[2]:
-        sort, page = parts[2].split("-", 1)
+        sort, page = parts[2].rsplit("-", 1)  # a sort may have a dash: price-desc-2
         return f"list:{parts[1]}:{sort}:{page}"
     return None
 
