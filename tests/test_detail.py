@@ -23,6 +23,15 @@ def test_detail_shows_the_sku_and_its_surroundings(client, shop):
     assert "Fuji apples crate" not in page
 
 
+def test_spec_buttons_tell_the_sizes_apart_by_spec_and_price(client, shop):
+    page = text(client.get(f"/goods/{shop.apples}"))
+    specs = re.findall(r'class="spec-name">([^<]*)</span>\s*<span class="spec-price">'
+                       r'<span class="price ">\s*<span class="price-currency">\$</span>'
+                       r'([\d.]+)', page)
+    assert specs == [("500g", "9.90"), ("2kg", "29.00")]  # cheapest first, current marked
+    assert 'class="spec is-current" aria-current="true">' in page
+
+
 def test_newest_skus_of_the_category_are_listed(client, shop):
     page = text(client.get(f"/goods/{shop.prawns}"))
     # prawns' category has no other on-sale SKU; apples' has the 2kg pack

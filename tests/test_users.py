@@ -98,8 +98,11 @@ def test_logout_is_a_post_with_csrf(signed_in):
     assert signed_in.post("/users/logout").status_code == 400  # no token
     assert "Welcome" in text(signed_in.get("/"))
     response = signed_in.post("/users/logout", data={"csrf_token": csrf_token(signed_in, "/")})
-    assert response.status_code == 302
-    assert "Welcome" not in text(signed_in.get("/"))
+    assert response.status_code == 302 and response.location == "/users/login"
+    landing = text(signed_in.get(response.location))
+    assert "You are signed out. See you soon!" in landing and "class=\"welcome\"" not in landing
+    home = text(signed_in.get("/"))
+    assert "Welcome" not in home and "signed out" not in home  # said once, not again
 
 
 def test_profile_needs_sign_in(client, app):

@@ -201,9 +201,11 @@ def test_signing_in_and_out_switches_between_the_app_and_the_static_page(stack, 
     expect(page.locator(".header-user").get_by_role("link", name="Login")).to_have_count(0)
     shot(page, "signed-in")
 
-    with page.expect_navigation(url=f"{stack.url}/") as landed:
+    with page.expect_navigation(url=f"{stack.url}/users/login") as landed:
         page.get_by_role("button", name="Logout").click()
-    after = landed.value
+    assert landed.value is not None and landed.value.status == 200
+    expect(page.locator(".alert-success")).to_have_text("You are signed out. See you soon!")
+    after = page.goto("/")
     assert after is not None and after.status == 200
     assert after.body() == stack.static_index(), "after logout / is not the static file"
     for check in range(2):  # what the browser shows now, and again on a fresh visit

@@ -80,9 +80,13 @@ def logout() -> Response:
         accounts.end_sessions([current_user.id])
     logout_user()
     session.clear()
-    # no flash: the next page is the static homepage (nginx), which shows nobody's messages;
-    # its header saying "Login | Register" is the confirmation
-    return redirect(url_for("goods.index"))
+    # The message goes on the sign-in page, which the app renders for each visitor: the
+    # homepage is nginx's static file for anonymous visitors and shows nobody's messages.
+    flash(SIGNED_OUT, "success")
+    return redirect(url_for("users.login"))
+
+
+SIGNED_OUT = "You are signed out. See you soon!"
 
 
 @bp.get("/profile")
