@@ -127,7 +127,8 @@ def _derive(app: Flask) -> None:
     cfg.setdefault(
         "CELERY",
         {
-            "broker_url": cfg.get("CELERY_BROKER_URL") or redis_url or "memory://",
+            # kombu warns "No hostname was supplied" for a bare "memory://"
+            "broker_url": cfg.get("CELERY_BROKER_URL") or redis_url or "memory://localhost/",
             "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
             "task_default_queue": cfg["CELERY_QUEUE"],
             "task_eager_propagates": True,

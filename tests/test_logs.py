@@ -42,3 +42,20 @@ def test_hostile_path_query_and_user_agent_give_one_parsable_line_each(client, c
         (line,) = lines
         assert not any(ch in line for ch in "\r\n\t\x7f\x85"), f"raw control in {field}"
         assert parse_logfmt(line)[field] == sent, field
+
+
+def test_an_edit_queues_its_render_without_a_warning_from_the_broker(app, shop, caplog):
+    """``make run`` used to log kombu's "No hostname was supplied" at its first save: the
+    embedded broker URL named no host."""
+    from decimal import Decimal
+
+    from storefront.extensions import db
+    from storefront.models import GoodsSKU
+    from storefront.services import freshness
+
+    with caplog.at_level(logging.WARNING):
+        sku = db.session.get(GoodsSKU, shop.apples)
+        sku.price = Decimal("7.25")
+        freshness.record_edit(db.session, sku)
+        db.session.commit()  # queues the render: the broker is asked for a producer
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
