@@ -1,0 +1,83 @@
+"""The demo a new shopper meets after ``make run``: pictures of the products themselves, a
+category long enough to page through, reviews about what they review, and a homepage whose
+images cost a fraction of their originals."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from devtools.image_weight import image_weight
+from storefront import demo
+from storefront.demo import artwork, pictures
+from storefront.demo.catalogue import CATALOGUE
+from storefront.extensions import db
+from storefront.models import GoodsCategory, GoodsSKU, OrderGoods
+from tests.helpers import text
+
+pytestmark = pytest.mark.parametrize("backend", ["embedded"])  # the seed is the same on both
+
+
+def test_the_demo_shop_pages_through_pictures_of_its_products(app, client, capsys):
+    demo.seed(None, None)
+    assert artwork.source() == "Twemoji"
+    fruit = db.session.scalar(select(GoodsCategory.id).filter_by(name="Fresh fruit"))
+
+    # fruit spans three list pages, in every sort, dearest first on request
+    third = text(client.get(f"/list/{fruit}?page=3"))
+    assert re.search(r'<span class="page-link is-current" aria-current="page">3</span>', third)
+    assert client.get(f"/list/{fruit}?page=4").status_code == 404
+    dearest = db.session.scalar(select(GoodsSKU.name).filter_by(category_id=fruit)
+                                .where(GoodsSKU.is_on_sale.is_(True))
+                                .order_by(GoodsSKU.price.desc()).limit(1))
+    page = text(client.get(f"/list/{fruit}?sort=price-desc"))
+    assert re.search(r'class="tile-name">([^<]+)<', page)[1] == dearest
+
+    # every picture on the homepage comes with its ladder, and the page knows its size
+    home = text(client.get("/"))
+    tags = re.findall(r"<img [^>]*>", home)
+    assert len(tags) > 30
+    for tag in tags:
+        assert 'srcset="/media/' in tag and re.search(r'width="\d+" height="\d+"', tag), tag
+    weight = image_weight(home, app.config["MEDIA_ROOT"], viewport=1280, dpr=1)
+    with capsys.disabled():
+        print(f"\nhomepage images at 1280 px: {weight.images} images, originals "
+              f"{weight.originals:,} B, WebP ladder {weight.chosen:,} B")
+    assert weight.chosen < weight.originals / 3
+
+
+def test_reviews_are_about_their_product_and_names_are_english(app):
+    demo.seed(None, None)
+    said = {g.name: set(g.reviews) for c in CATALOGUE for g in c.goods}
+    reviews = db.session.execute(select(GoodsSKU, OrderGoods.comment)
+                                 .join(OrderGoods.sku)).all()
+    assert len(reviews) >= 30
+    for sku, comment in reviews:
+        assert comment in said[sku.goods.name], (sku.name, comment)
+    names = db.session.scalars(select(GoodsSKU.name)).all()
+    not_english = {n for n in names if not n.isascii()}
+    assert not_english == {"赣南脐橙 Navel oranges 1kg", "赣南脐橙 Navel oranges 5kg gift box"}
+    assert db.session.scalar(select(func.count()).where(
+        GoodsSKU.name.like("Sweetheart strawberries%"))) == 3
+
+
+def test_without_the_art_the_demo_falls_back_to_shapes_and_says_so(app, monkeypatch, caplog):
+    monkeypatch.setattr(artwork, "SOURCES", ())
+    artwork.layer.cache_clear()
+    artwork._drawn.cache_clear()
+    artwork._warn_missing.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="storefront.demo.artwork"):
+            shot = pictures.sku_picture(pictures.Look("🍓", "fruit"), 2)
+    finally:
+        artwork.layer.cache_clear()
+        artwork._drawn.cache_clear()
+    assert shot.size == pictures.SKU_SIZE
+    assert artwork.source() == "shapes"
+    assert any("drawn shapes" in r.getMessage() for r in caplog.records)
+    # the shape is there: the middle of the picture is the fruit's colour, not the backdrop
+    red, green, blue = shot.getpixel((300, 360))
+    assert red > 200 and green < 150
