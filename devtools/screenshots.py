@@ -3,8 +3,9 @@
     make run                                    # in one terminal: the demo shop on :5000
     .venv/bin/python -m devtools.screenshots    # in another: docs/screenshots/*.png
 
-It opens the homepage, a product, page 2 of the biggest category, signs up a shopper and
-opens the profile (the list page whole, down to its page links), in Debian's chromium (``TEST_CHROMIUM``) at 1280 px wide.
+It opens the homepage, a product, page 2 of the biggest category (whole, down to its page
+links), signs up a shopper and opens the profile, in Debian's chromium (``TEST_CHROMIUM``)
+at 1280 px wide.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from storefront.demo.catalogue import (
     GoodsSpec,
 )
 from storefront.demo.common import NOTHING_CHANGED, add_placements, summary, table_is_empty
+from storefront.demo.files import finish, save
 from storefront.demo.pictures import (
     Look,
     category_picture,
     gallery_picture,
     promotion_picture,
-    save,
     sku_picture,
     slide_picture,
 )
@@ -95,6 +95,7 @@ def seed_catalogue() -> str:
     slides = _add_slides(seeded)
     promotions = _add_promotions(seeded)
     _add_reviews(seeded)
+    finish()  # every picture on disk before the rows that name them are committed
     db.session.commit()
     n_skus = sum(len(g) for c in seeded.skus for g in c)
     return summary(len(seeded.categories), n_skus, slides, promotions)

@@ -3,27 +3,21 @@ product large with a contact shadow, no name printed on it (the page says the na
 
 The product itself is an emoji from ``artwork`` (Twemoji), or the category's drawn shape
 when no art is installed. Banners (carousel slides, promotions, category cards) carry their
-headline, as a shop's banners do. ``save`` writes the picture and its ladder of sizes
+headline, as a shop's banners do. ``demo/files.py`` writes them with their ladder of sizes
 (``services.images``) under MEDIA_ROOT.
 """
 
 from __future__ import annotations
 
-import io
-import os
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from flask import current_app
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from storefront.demo import artwork
 from storefront.demo.shapes import PALETTES, WHITE, Color, Palette, shape_layer
-from storefront.services import images
-
-JPEG_QUALITY = 85
 
 SKU_SIZE = (800, 800)
 SLIDE_SIZE = (1280, 455)  # shown at 760 x 270
@@ -226,41 +220,3 @@ def category_picture(name: str, look: Look) -> Image.Image:
         y += 54
     d.text((240, y + 12), "Shop all  >", font=_font(28), fill=p.accent, anchor="ma")
     return img
-
-
-# The files of every picture drawn in this process, by key: never evicted (the demo's come
-# to about 15 MB), so seeding again, as the tests do many times, costs no drawing.
-_made: dict[tuple, dict[tuple[int, str] | None, bytes]] = {}
-
-
-def save(img_or_make: Image.Image | Any, relative: str, keep_existing: bool = False,
-         key: tuple | None = None) -> str:
-    """Write the picture as JPEG under MEDIA_ROOT, with its ladder; the path relative to it,
-    as the database stores it.
-
-    ``img_or_make`` is the picture or a function that draws it, so that a picture already
-    there (``keep_existing``) or already drawn in this process (the same ``key``: the tests
-    seed the demo many times) costs no drawing: its bytes are written again as they were.
-    """
-    root = current_app.config["MEDIA_ROOT"]
-    path = os.path.join(root, *relative.split("/"))
-    if keep_existing and os.path.exists(path):
-        return relative
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    files = _made.get(key) if key is not None else None
-    if files is None:
-        img = img_or_make() if callable(img_or_make) else img_or_make
-        files = {None: _jpeg(img), **images.ladder_bytes(img)}
-        if key is not None:
-            _made[key] = files
-    for step, data in files.items():
-        target = relative if step is None else images.variant(relative, *step)
-        with open(os.path.join(root, *target.split("/")), "wb") as out:
-            out.write(data)
-    return relative
-
-
-def _jpeg(img: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    return buffer.getvalue()

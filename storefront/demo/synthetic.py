@@ -20,11 +20,11 @@ from storefront.demo.common import (
     summary,
     table_is_empty,
 )
+from storefront.demo.files import finish, save
 from storefront.demo.pictures import (
     Look,
     category_picture,
     promotion_picture,
-    save,
     sku_picture,
     slide_picture,
 )
@@ -107,6 +107,7 @@ def seed_synthetic(n_categories: int, skus_per_category: int) -> str:
             made.append(_add_synthetic_category(n, name, skus_per_category, images))
     slides = _add_synthetic_slides(made, images)
     promotions = _add_synthetic_promotions(made, images)
+    finish()  # every picture on disk before the rows that name them are committed
     db.session.commit()
     return summary(len(todo), len(todo) * skus_per_category, slides, promotions)
 
