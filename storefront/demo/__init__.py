@@ -2,8 +2,8 @@
 
 Without sizes the seeder writes six real-looking categories with products, SKUs, gallery
 pictures, homepage placements, carousel slides, promotions and a few customers whose
-reviews show on the detail pages. Every picture is drawn with Pillow into ``MEDIA_ROOT`` and
-stored as a path relative to it.
+reviews show on the detail pages. Every picture is drawn with Pillow into ``MEDIA_ROOT``, with
+its ladder of sizes, and stored as a path relative to it.
 
 With ``--categories N --skus-per-category M`` it generates a catalogue big enough to measure
 the pages against: rows go in with bulk inserts and all SKUs share a handful of pictures, so
@@ -11,8 +11,10 @@ the pages against: rows go in with bulk inserts and all SKUs share a handful of 
 
 Both modes are idempotent: what already exists (matched by category name) is left alone.
 
-The parts: ``catalogue`` (the hand-written data), ``shapes`` and ``pictures`` (the Pillow
-drawing), ``handwritten`` and ``synthetic`` (the two modes) and ``common`` (what both add).
+The parts: ``catalogue`` with ``produce`` and ``counters`` (the hand-written data, shaped
+by ``specs``), ``artwork`` (the product art: Twemoji), ``pictures`` (the Pillow composition),
+``shapes`` (the fallback without art), ``files`` (writing pictures and their ladders of
+sizes), ``handwritten`` and ``synthetic`` (the two modes) and ``common`` (what both add).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ be made, is still shown, from its original.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import warnings
 from functools import lru_cache
@@ -19,8 +18,6 @@ from typing import NamedTuple
 
 from flask import current_app, url_for
 from PIL import Image, ImageOps
-
-log = logging.getLogger(__name__)
 
 LADDER = (160, 320, 640, 1280)
 WEBP_QUALITY = 80
@@ -148,11 +145,3 @@ def image_set(relative: str | None, fallback: tuple[int, int] = (400, 400)) -> I
                          for w in widths)
     # src: for browsers without srcset, and what the admin and tests know the image by
     return ImageSet(url_for("media", filename=relative), srcset("webp"), srcset("jpg"), *size)
-
-
-def ladder_files(relative: str) -> list[str]:
-    """The ladder's paths (relative to MEDIA_ROOT) that exist for the image at ``relative``."""
-    size = _size(_path(relative), os.stat(_path(relative)).st_mtime_ns)
-    names = [variant(relative, w, ext) for w in (widths_for(size[0]) if size else ())
-             for ext, _ in FORMATS]
-    return [name for name in names if os.path.exists(_path(name))]
