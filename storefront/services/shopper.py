@@ -157,7 +157,8 @@ def remove(cart: Cart, sku_id: int) -> tuple[bool, int]:
         with redis_store.client.pipeline(transaction=True) as pipe:
             pipe.hdel(cart.key, str(sku_id))
             pipe.hlen(cart.key)
-            removed, left = pipe.execute()
+            _keep(pipe, cart)
+            removed, left = pipe.execute()[:2]
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return bool(removed), int(left)

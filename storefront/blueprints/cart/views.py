@@ -9,7 +9,7 @@ visitor's cannot (the page files are shared), so it must come from this site's o
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
@@ -37,7 +37,9 @@ def show() -> Response:
         return _private(render_template("cart/cart.html", summary=None), 503)
     if cart is not None and not counts:
         visitor_cart.changed(0)  # an expired anonymous cart: back on the static pages
-    return _private(render_template("cart/cart.html", summary=cart_lines.read(counts)), 200)
+    summary = cart_lines.read(counts)
+    g.cart_count = summary.items  # the header's count, from the same rows (edge.fill_in)
+    return _private(render_template("cart/cart.html", summary=summary), 200)
 
 
 @bp.post("/add")

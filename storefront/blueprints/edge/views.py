@@ -64,12 +64,14 @@ def visitor_values(cart: int | None = None) -> dict[str, str]:
     anonymous visitor has a cart count only with a cart (one Redis call)."""
     values = {"sf_flashes": render_template("edge/flashes.html") if "_flashes" in session
               else ""}
+    if cart is None:
+        cart = g.get("cart_count")  # a page that knows it (the cart page) said so
     if current_user.is_authenticated:
         count = cart if cart is not None else cart_count(current_user.id)
         values.update(sf_user=escape(current_user.username), sf_cart=str(count),
                       sf_csrf=generate_csrf())
-    else:
-        count = visitor_cart.count()
+    elif visitor_cart.has_cart():
+        count = cart if cart is not None else visitor_cart.count()
         if count is not None:
             values["sf_cart"] = str(count)
     return values
