@@ -74,7 +74,7 @@ def _after_commit(session: Session) -> None:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
     if deleted or stale:
-        stock.forget()  # a SKU's stock or sale may have changed: headers count from it
+        stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
     if stale:
         make_fresh(stale)
 

@@ -7,9 +7,11 @@ a ``_built`` field that says the hash is whole. A line counts when its SKU is in
 its count is not above that stock (``COUNT_BUYABLE``, the one spelling of the rule in Lua;
 ``services.cart_page`` spells it for the cart page from the rows themselves).
 
-Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash and bumps
-a version; the next reader rebuilds it with one query, and its write is thrown away if a
-commit came in between (WATCH on the version). A TTL bounds whatever a missed drop (Redis
+Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash, bumps a
+version and builds it again with one query (``refresh``); a build is thrown away if another
+commit came in between (WATCH on the version). The worker's sweep (beat, every minute)
+builds it too, so pages never pay for it in the steady state; a reader that finds it
+missing (Redis restarted empty) builds it once. The TTL bounds whatever a lost drop (Redis
 down at the commit, an edit outside the app) could leave behind.
 """
 
@@ -27,7 +29,7 @@ from storefront.models import GoodsSKU
 log = logging.getLogger(__name__)
 
 BUILT = "_built"
-INDEX_SECONDS = 60
+INDEX_SECONDS = 300  # as long as a page file may be stale (README)
 
 # Lua: the number of items in the cart hash KEYS[cart] whose SKU is in the index KEYS[index]
 # with at least that much stock. Pasted into each script that counts a cart; returns -1
@@ -58,8 +60,14 @@ def _version_key() -> str:
     return f"{current_app.config['REDIS_KEY_PREFIX']}buyable_version"
 
 
+def refresh() -> None:
+    """After a catalogue commit: a SKU's stock or sale may have changed."""
+    forget()
+    rebuild()
+
+
 def forget() -> None:
-    """After a catalogue commit: the index may be wrong; the next reader builds it again."""
+    """The index may be wrong: whoever reads it next builds it again."""
     try:
         with redis_store.client.pipeline(transaction=True) as pipe:
             pipe.incr(_version_key())
@@ -75,8 +83,11 @@ def rebuild() -> None:
     key = index_key()
 
     def build(pipe: redis.client.Pipeline) -> None:
-        rows = db.session.execute(
-            select(GoodsSKU.id, GoodsSKU.stock).where(GoodsSKU.is_on_sale.is_(True))).all()
+        # a connection of its own: after a commit the session may emit no more SQL, and a
+        # new transaction sees every commit so far
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(GoodsSKU.id, GoodsSKU.stock)
+                                .where(GoodsSKU.is_on_sale.is_(True))).all()
         mapping = {str(i): max(int(s or 0), 0) for i, s in rows}
         mapping[BUILT] = 1
         pipe.multi()

@@ -9,9 +9,10 @@ visitor's cannot (the page files are shared), so it must come from this site's o
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -114,19 +115,21 @@ def remove() -> Response | Refusal:
 def _posted(form_class: type[FlaskForm]) -> FlaskForm | Refusal:
     """The posted form, validated; or the refusal. Signed in: the CSRF token is checked.
     Anonymous: the browser must say the form came from our own pages."""
-    signed_in = current_user.is_authenticated
-    if not signed_in and not visitor_cart.same_origin():
-        return _refuse("Please use the forms on our own pages to change your cart.", 403)
     try:
+        if current_user.is_authenticated:
+            csrf.protect()  # the token in the form, the JSON object or X-CSRFToken
+        elif not visitor_cart.same_origin():
+            return _refuse("Please use the forms on our own pages to change your cart.", 403)
         # a JSON body is checked as it is read (web.FormJsonRequest)
-        form = form_class(meta={"csrf": signed_in})
+        form = form_class(meta={"csrf": False})
+    except CSRFError:
+        return _refuse("The form expired; please retry.", 400)
     except BadRequest as exc:
         return _refuse(exc.description or "", 400)
     if not form.validate():
-        # count problems first: the CSRF and sku_id errors say nothing useful to a shopper
+        # count problems first: the sku_id errors say nothing useful to a shopper
         count_errors = getattr(form, "count", None) and form.count.errors
-        errors = count_errors or form.sku_id.errors or ["The form expired; please retry."]
-        return _refuse(errors[0], 400)
+        return _refuse((count_errors or form.sku_id.errors or ["Please retry."])[0], 400)
     return form
 
 
@@ -139,9 +142,12 @@ def _on_sale(form: AddToCartForm, lock: bool = False) -> GoodsSKU | None:
 
 def _refuse(message: str, status: int, sku: GoodsSKU | None = None,
             cart: bool = False) -> Refusal:
+    """A page saying what was refused, with the way back (the cart, or the product)."""
     back = (url_for("cart.show") if cart else
             url_for("goods.detail", sku_id=sku.id) if sku else url_for("goods.index"))
-    return render_template("cart/refused.html", message=message, back=back), status
+    adding = not cart and request.path == url_for("cart.add")
+    return render_template("cart/refused.html", message=message, back=back,
+                           adding=adding), status
 
 
 def _private(html: str, status: int) -> Response:
