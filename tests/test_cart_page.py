@@ -256,3 +256,13 @@ def test_prices_are_decimal_to_the_cent(client, app, shop):
     edit(shop.apples, price=Decimal("0.10"), stock=30)
     add(client, shop.apples, 3)  # 3 × 0.10 is 0.30, not 0.30000000000000004
     assert re.search(r'id="cart-total">.*?\b0\.30<', text(client.get("/cart")), re.S)
+
+
+def test_a_cart_holds_at_most_max_lines_products(client, app, shop, monkeypatch):
+    monkeypatch.setattr(shopper, "MAX_LINES", 2)  # the rule, not a hundred SKUs
+    add(client, shop.apples, 1)
+    add(client, shop.prawns, 1)
+    full = add(client, shop.apples_big, 1)
+    assert full.status_code == 409 and "Your cart is full" in text(full)
+    assert add(client, shop.apples, 1).status_code == 302  # more of a line it has: fine
+    assert list(anon_carts(app).values()) == [{str(shop.apples): "2", str(shop.prawns): "1"}]

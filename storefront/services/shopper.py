@@ -38,6 +38,13 @@ class NotEnoughStock(Exception):
         self.in_cart = in_cart
 
 
+class CartFull(Exception):
+    """A new line would make the cart longer than MAX_LINES."""
+
+
+MAX_LINES = 100  # lines per cart: bounds what one cart costs Redis and the cart page
+
+
 class NotInCart(Exception):
     """The line to change is not in the cart (removed meanwhile, in another tab)."""
 
@@ -111,7 +118,8 @@ def _keep(pipe: redis.client.Pipeline, cart: Cart) -> None:
 
 
 def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
-    """Add ``count`` of a SKU, never past ``stock`` in all; returns the SKU's new count.
+    """Add ``count`` of a SKU, never past ``stock`` in all, nor past MAX_LINES lines;
+    returns the SKU's new count.
 
     WATCH/MULTI makes the check and the increment one step, so concurrent adds from the
     same cart can neither lose an increment nor overshoot the stock.
@@ -122,6 +130,8 @@ def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
         in_cart = int(pipe.hget(cart.key, field) or 0)
         if in_cart + count > stock:
             raise NotEnoughStock(in_cart)
+        if not in_cart and pipe.hlen(cart.key) >= MAX_LINES:
+            raise CartFull
         pipe.multi()
         pipe.hincrby(cart.key, field, count)
         _keep(pipe, cart)

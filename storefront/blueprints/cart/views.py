@@ -62,6 +62,9 @@ def add() -> Response | Refusal:
             f"Only {sku.stock} {sku.unit} of {sku.name} in stock"
             + (f", and {exc.in_cart} are already in your cart." if exc.in_cart else "."),
             409, sku)
+    except shopper.CartFull:
+        return _refuse(f"Your cart is full: {shopper.MAX_LINES} products at most. Please "
+                       "remove one first.", 409, cart=True)
     except shopper.StoreUnavailable:
         return _refuse(UNAVAILABLE, 503, sku)
     visitor_cart.changed(1)

@@ -50,7 +50,7 @@ def visitor() -> Response:
         seen = visitors.visit(str(session["_user_id"]), viewed)
         if seen.user is not None:
             login_manager._update_request_context_with_user(seen.user)
-        cart = seen.cart_count
+            cart = seen.cart_count
     response = Response(status=204)
     for name, value in visitor_values(cart).items():
         if value:
