@@ -11,6 +11,8 @@ drift.
   fragment endpoint) and straight to gunicorn, against a bare Flask view returning as many
   bytes from memory (bench/floor_app.py) under the same gunicorn settings. No
   Accept-Encoding: neither side compresses.
+- Anonymous visitors with a cart through nginx: the same path as signed-in (their cart
+  cookie routes them to SSI; the fragment counts their cart), against the same floor.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def shop_figures(shop: Shop, cat: Catalogue, load: wrk.Load,
             figures = [
                 *anonymous(bench, shop, cat, paths, nginx_port, BROWSER, load, 0.95),
                 *signed_in_nginx(bench, shop, cat, paths, nginx_port, shopper),
+                *anonymous_cart_nginx(bench, paths, nginx_port),
                 *signed_in_gunicorn(bench, paths, port, shopper),
                 *anonymous(bench, shop, cat, paths, nginx_port, {}, short, None),
             ]
@@ -153,6 +156,30 @@ def signed_in_nginx(bench: Bench, shop: Shop, cat: Catalogue, paths: Paths, port
             f"signed_{name}_nginx", f"signed-in {name} through nginx (SSI)",
             f"http://{HOST}:{port}{path}", bench.floors.flask(size), size, GUNICORN, 1.0,
             headers={"Cookie": visitor.cookie_header()}))
+    return figures
+
+
+def anonymous_cart_nginx(bench: Bench, paths: Paths, port: int) -> list[Figure]:
+    """Each page through nginx for a visitor who is not signed in but has a cart: the
+    .shtml, SSI filled from one fragment call that counts the cart (storefront/
+    visitor_cart.py). Only the cart cookie is sent, as a returning visitor would."""
+    visitor = Browser(port)
+    sku_id = paths.detail.rsplit("/", 1)[1]
+    added = visitor.request("POST", "/cart/add", {"sku_id": sku_id, "count": "1"},
+                            {"Origin": f"http://{HOST}:{port}"})
+    if added.status != 302 or "sf_cart" not in visitor.cookies:
+        raise RuntimeError(f"an anonymous add to the cart failed: {added.status}")
+    cart = Browser(port, {"sf_cart": visitor.cookies["sf_cart"]})
+    figures = []
+    for name, path in paths.named():
+        reply = expect_ok(cart.get(path), f"anonymous {path} with a cart")
+        if b'id="cart-count">1<' not in reply.body or b"<!--#" in reply.body:
+            raise RuntimeError(f"{path} does not show the anonymous visitor's cart of 1")
+        size = len(reply.body)
+        figures.append(bench.figure(
+            f"anon_cart_{name}_nginx", f"anonymous with a cart, {name} through nginx (SSI)",
+            f"http://{HOST}:{port}{path}", bench.floors.flask(size), size, GUNICORN, 1.0,
+            headers={"Cookie": cart.cookie_header()}))
     return figures
 
 

@@ -45,7 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from storefront import admin, cli, web
+    from storefront import admin, cli, visitor_cart, web
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
@@ -58,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(cart_bp, url_prefix="/cart")
     edge.init_app(app)
     web.init_app(app)
+    visitor_cart.init_app(app)
     logs.init_request_log(app)
     admin.init_admin(app)
     cli.init_app(app)

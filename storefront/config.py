@@ -47,6 +47,10 @@ class Defaults:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body
     ADMIN_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one uploaded picture
     SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
+    # An anonymous visitor's cart id; present only while that cart has lines, so it is
+    # nginx's second routing hint (storefront/visitor_cart.py)
+    CART_COOKIE = "sf_cart"
+    ANONYMOUS_CART_DAYS = 30
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

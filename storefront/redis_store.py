@@ -29,3 +29,11 @@ class RedisStore:
     @property
     def client(self) -> redis.Redis:
         return current_app.extensions["redis_store"]
+
+    def script(self, name: str, source: str) -> redis.commands.core.Script:
+        """A Lua script, registered once per app and client (EVALSHA from then on)."""
+        scripts = current_app.extensions.setdefault("redis_scripts", {})
+        script = scripts.get(name)
+        if script is None or script.registered_client is not self.client:
+            script = scripts[name] = self.client.register_script(source)
+        return script

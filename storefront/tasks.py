@@ -11,7 +11,7 @@ from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storefront.services import freshness, page_files, pages
+from storefront.services import freshness, page_files, pages, stock
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,9 @@ def warm_pages() -> int:
 def sweep_pages() -> int:
     """The safety net (beat): the homepage, and every catalogue page whose file is missing
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
-    removal may have been lost with the process that committed it), written again."""
+    removal may have been lost with the process that committed it), written again; and
+    the index the headers count carts by, built again (services/stock.py)."""
+    stock.rebuild()
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
     return _publish_paced(due, "sweep")

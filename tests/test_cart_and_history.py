@@ -71,11 +71,18 @@ def test_add_without_csrf_changes_nothing(signed_in, app, user, shop):
     assert cart(app, user) == {}
 
 
-def test_anonymous_add_goes_to_login(client, shop):
-    response = client.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
-                                              "csrf_token": csrf_token(client)})
-    assert response.status_code == 302
-    assert "/users/login" in response.headers["Location"]
+def test_anonymous_add_from_another_site_changes_nothing(client, app, shop):
+    """A cross-site form post (what a CSRF attack is) carries no cart cookie (SameSite=Lax)
+    and names the other site: refused, and no cart is planted in the visitor's browser."""
+    for headers in ({"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "same-site"},
+                    {}, {"Origin": "null"}):
+        response = client.post("/cart/add", data={"sku_id": shop.apples, "count": 1},
+                               headers=headers)
+        assert response.status_code == 403, headers
+        assert "sf_cart" not in response.headers.get("Set-Cookie", "")
+    prefix = app.config["REDIS_KEY_PREFIX"]
+    assert not list(redis_store.client.scan_iter(match=f"{prefix}cart_*"))
 
 
 def history(app, user):

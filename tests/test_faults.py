@@ -74,6 +74,28 @@ def test_signing_in_works_while_redis_is_down(own_redis, client, shop, user):
     assert "Welcome" in text(client.get("/"))
 
 
+@services_only
+def test_the_cart_with_redis_down_is_a_friendly_page_and_changes_say_try_again(
+        own_redis, client, shop, user):
+    same_site = {"Sec-Fetch-Site": "same-origin"}
+    anonymous = client.application.test_client()
+    assert anonymous.post("/cart/add", data={"sku_id": shop.apples, "count": 1},
+                          headers=same_site).status_code == 302
+    sign_in(client)
+    token = csrf_token(client, "/cart")
+    own_redis.stop()
+    for visitor in (client, anonymous):
+        page = visitor.get("/cart")
+        assert page.status_code == 503 and "try again in a moment" in text(page)
+        assert "Traceback" not in text(page) and "My cart" in text(page)
+        for path, data in (("/cart/add", {"sku_id": shop.apples, "count": 1}),
+                           ("/cart/update", {"sku_id": shop.apples, "count": 1}),
+                           ("/cart/remove", {"sku_id": shop.apples})):
+            refused = visitor.post(path, data={**data, "csrf_token": token}, headers=same_site)
+            assert refused.status_code == 503, path
+            assert "try again in a moment" in text(refused) and "Traceback" not in text(refused)
+
+
 @pytest.fixture
 def db_proxy():
     proxy = TcpProxy(3306)

@@ -12,7 +12,7 @@ then acts, in this order:
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
-commit too.
+commit too, and the index of what can be bought (``stock``) is built again.
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
 from storefront.models import GoodsSKU
-from storefront.services import page_cache, page_files, shopper, tags
+from storefront.services import page_cache, page_files, shopper, stock, tags
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ def _after_commit(session: Session) -> None:
     if deleted:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
+    if deleted or stale:
+        stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
     if stale:
         make_fresh(stale)
 

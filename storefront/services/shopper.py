@@ -1,23 +1,31 @@
 """A shopper's own data in Redis: the cart hash and the browsing history list.
 
 Key formats are the product's (SPEC.md): ``cart_<user_id>`` (field: SKU id, value: count)
-and ``history_<user_id>`` (SKU ids, newest first). Redis being down must never break a page:
+and ``history_<user_id>`` (SKU ids, newest first). A visitor who is not signed in has a cart
+too, ``cart_anon_<token>`` (the token is a random id in their cookie, ``visitor_cart``),
+living ``ANONYMOUS_CART_DAYS`` after its last change; it merges into the account's cart at
+sign-in. This module is the only writer of carts. Redis being down must never break a page:
 reads degrade to "empty", writes raise ``StoreUnavailable`` for the view to explain.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+import re
+import secrets
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
-from storefront.services import validate
+from storefront.services import stock, validate
 
 log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 class StoreUnavailable(Exception):
@@ -30,49 +38,180 @@ class NotEnoughStock(Exception):
         self.in_cart = in_cart
 
 
+class CartFull(Exception):
+    """A new line would make the cart longer than MAX_LINES."""
+
+
+MAX_LINES = 100  # lines per cart: bounds what one cart costs Redis and the cart page
+
+
+class NotInCart(Exception):
+    """The line to change is not in the cart (removed meanwhile, in another tab)."""
+
+
+@dataclass(frozen=True)
+class Cart:
+    key: str
+    anonymous: bool
+
+
 def cart_key(user_id: int) -> str:
     return f"{current_app.config['REDIS_KEY_PREFIX']}cart_{user_id}"
+
+
+def user_cart(user_id: int) -> Cart:
+    return Cart(cart_key(user_id), anonymous=False)
+
+
+def visitor_cart(token: str) -> Cart:
+    """The cart of an anonymous visitor's token (``valid_token`` first)."""
+    return Cart(f"{current_app.config['REDIS_KEY_PREFIX']}cart_anon_{token}", anonymous=True)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits, 32 characters
+
+
+def valid_token(raw: str | None) -> str | None:
+    """A token as ``new_token`` makes them, or None: a cookie is the visitor's input."""
+    return raw if raw and _TOKEN.fullmatch(raw) else None
 
 
 def history_key(user_id: int) -> str:
     return f"{current_app.config['REDIS_KEY_PREFIX']}history_{user_id}"
 
 
+_COUNT = stock.COUNT_BUYABLE + "return count_buyable(KEYS[1], KEYS[2])"
+
+
 def cart_count(user_id: int) -> int:
-    """The number of items in the cart: the sum of the hash's counts (0 if Redis is down)."""
+    return count(user_cart(user_id))
+
+
+def count(cart: Cart) -> int:
+    """The header's count: items of the lines that can still be bought (0 if Redis is down)."""
     try:
-        counts = redis_store.client.hvals(cart_key(user_id))
+        for _ in range(2):
+            n = redis_store.script("cart_count", _COUNT)(keys=[cart.key, stock.index_key()])
+            if n >= 0:
+                return int(n)
+            stock.rebuild()  # the index was dropped by an edit or expired: once, then again
     except redis.RedisError:
         log.warning("redis unavailable: cart count shown as 0", exc_info=True)
-        return 0
-    return total(counts)
+    return 0
 
 
-def total(counts: list[str]) -> int:
-    """The items in a cart, from its hash's values (what ``cart_count`` sums)."""
-    return sum(int(c) for c in counts if str(c).isascii() and str(c).isdigit())
+def lines(cart: Cart) -> dict[int, int]:
+    """The cart's lines, SKU id -> count; fields that are not ids or counts are left out."""
+    try:
+        raw = redis_store.client.hgetall(cart.key)
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+    found = {validate.positive_int(k): validate.count(v) for k, v in raw.items()}
+    return {k: v for k, v in found.items() if k is not None and v is not None}
 
 
-def add_to_cart(user_id: int, sku_id: int, count: int, stock: int) -> int:
-    """Add ``count`` of a SKU, never past ``stock`` in all; returns the SKU's new count.
+def _keep(pipe: redis.client.Pipeline, cart: Cart) -> None:
+    """An anonymous cart lives ANONYMOUS_CART_DAYS after its last change."""
+    if cart.anonymous:
+        pipe.expire(cart.key, current_app.config["ANONYMOUS_CART_DAYS"] * 86400)
+
+
+def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
+    """Add ``count`` of a SKU, never past ``stock`` in all, nor past MAX_LINES lines;
+    returns the SKU's new count.
 
     WATCH/MULTI makes the check and the increment one step, so concurrent adds from the
-    same user can neither lose an increment nor overshoot the stock.
+    same cart can neither lose an increment nor overshoot the stock.
     """
-    key, field = cart_key(user_id), str(sku_id)
+    field = str(sku_id)
 
     def check_and_add(pipe: redis.client.Pipeline) -> None:
-        in_cart = int(pipe.hget(key, field) or 0)
+        in_cart = int(pipe.hget(cart.key, field) or 0)
         if in_cart + count > stock:
             raise NotEnoughStock(in_cart)
+        if not in_cart and pipe.hlen(cart.key) >= MAX_LINES:
+            raise CartFull
         pipe.multi()
-        pipe.hincrby(key, field, count)
+        pipe.hincrby(cart.key, field, count)
+        _keep(pipe, cart)
 
     try:
-        (new_count,) = redis_store.client.transaction(check_and_add, key)
+        new_count = redis_store.client.transaction(check_and_add, cart.key)[0]
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return int(new_count)
+
+
+def set_count(cart: Cart, sku_id: int, count: int) -> None:
+    """A line's new count (checked against the stock by the caller); ``NotInCart`` when the
+    line is gone, so a late update never brings back a line that was just removed."""
+    field = str(sku_id)
+
+    def check_and_set(pipe: redis.client.Pipeline) -> None:
+        if not pipe.hexists(cart.key, field):
+            raise NotInCart
+        pipe.multi()
+        pipe.hset(cart.key, field, count)
+        _keep(pipe, cart)
+
+    try:
+        redis_store.client.transaction(check_and_set, cart.key)
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+
+
+def remove(cart: Cart, sku_id: int) -> tuple[bool, int]:
+    """Remove a line: (whether it was there, how many lines are left)."""
+    try:
+        with redis_store.client.pipeline(transaction=True) as pipe:
+            pipe.hdel(cart.key, str(sku_id))
+            pipe.hlen(cart.key)
+            _keep(pipe, cart)
+            removed, left = pipe.execute()[:2]
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+    return bool(removed), int(left)
+
+
+# KEYS: the anonymous cart, the account's cart; ARGV: SKU id, stock, SKU id, stock, ...
+# for the SKUs that can be bought. Counts add, capped at the stock (a line already above it
+# is left as it is, not cut); lines of SKUs with no stock given are dropped; the anonymous
+# cart goes. One script: a second sign-in, or an add, racing it sees before or after, never
+# half, and a cart merges once.
+_MERGE = """
+local stock = {}
+for i = 1, #ARGV, 2 do stock[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local flat = redis.call('HGETALL', KEYS[1])
+local merged = 0
+for i = 1, #flat, 2 do
+  local cap, add = stock[flat[i]], tonumber(flat[i + 1])
+  if cap and add and add >= 1 then
+    local have = tonumber(redis.call('HGET', KEYS[2], flat[i]) or '0') or 0
+    local new = math.min(have + add, cap)
+    if new > have then
+      redis.call('HSET', KEYS[2], flat[i], new)
+      merged = merged + new - have
+    end
+  end
+end
+redis.call('DEL', KEYS[1])
+return merged
+"""
+
+
+def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
+    """Move an anonymous cart into the account's, atomically; returns the items added.
+    ``stock_of``: the stock of each SKU of the anonymous cart that can be bought."""
+    args: list[Any] = []
+    for sku_id, left in stock_of.items():
+        args += [str(sku_id), max(int(left), 0)]
+    try:
+        merged = redis_store.script("cart_merge", _MERGE)(
+            keys=[visitor_cart(token).key, cart_key(user_id)], args=args)
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+    return int(merged)
 
 
 def record_view(user_id: int, sku_id: int) -> None:

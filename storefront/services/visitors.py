@@ -15,16 +15,17 @@ import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
-from storefront.services import accounts, shopper
+from storefront.services import accounts, shopper, stock
 
 log = logging.getLogger(__name__)
 
-# KEYS: user row, cart, history; ARGV: session version, viewed SKU id or "", history length.
-# The history changes only when the cached row says the session is still valid; on a miss
-# (no row cached) the caller decides after reading the database.
-_VISIT = """
+# KEYS: user row, cart, history, buyable index; ARGV: session version, viewed SKU id or "",
+# history length. The history changes only when the cached row says the session is still
+# valid; on a miss (no row cached) the caller decides after reading the database. The cart
+# count is -1 when the buyable index needs building (``stock``).
+_VISIT = stock.COUNT_BUYABLE + """
 local user = redis.call('GET', KEYS[1])
-local counts = redis.call('HVALS', KEYS[2])
+local count = count_buyable(KEYS[2], KEYS[4])
 local recorded = 0
 if user and ARGV[2] ~= '' then
   local ok, row = pcall(cjson.decode, user)
@@ -36,7 +37,7 @@ if user and ARGV[2] ~= '' then
     recorded = 1
   end
 end
-return {user or '', counts, recorded}
+return {user or '', count, recorded}
 """
 
 
@@ -53,14 +54,10 @@ def visit(session_id: str, viewed_sku: int | None) -> Visit:
     if parsed is None:
         return Visit(None, 0)
     uid, version = parsed
-    client = redis_store.client
-    script = current_app.extensions.get("visit_script")
-    if script is None or script.registered_client is not client:
-        script = current_app.extensions["visit_script"] = client.register_script(_VISIT)
     try:
-        raw, counts, recorded = script(
+        raw, count, recorded = redis_store.script("visit", _VISIT)(
             keys=[accounts.cached_user_key(uid), shopper.cart_key(uid),
-                  shopper.history_key(uid)],
+                  shopper.history_key(uid), stock.index_key()],
             args=[version, viewed_sku or "", current_app.config["HISTORY_LENGTH"]])
     except redis.RedisError:
         log.warning("redis unavailable: visitor read from the database", exc_info=True)
@@ -74,4 +71,6 @@ def visit(session_id: str, viewed_sku: int | None) -> Visit:
         user = accounts.still_valid(user, version)
         if user is not None and viewed_sku and not recorded:  # pragma: no cover
             log.error("visitor: history not recorded for a valid session")
-    return Visit(user, shopper.total(counts) if user else 0)
+    if user is None:
+        return Visit(None, 0)
+    return Visit(user, count if count >= 0 else shopper.cart_count(uid))

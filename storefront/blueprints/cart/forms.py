@@ -20,6 +20,13 @@ class QuantityField(IntegerField):
             raise ValueError(validate.COUNT_HELP)
 
 
-class AddToCartForm(FlaskForm):
+class CartLineForm(FlaskForm):
+    """Remove a line: which SKU."""
+
     sku_id = HiddenField(validators=[InputRequired()])
+
+
+class AddToCartForm(CartLineForm):
+    """Add to the cart, or change a line's count (/cart/update): the same two fields."""
+
     count = QuantityField("Quantity", validators=[InputRequired(validate.COUNT_HELP)])

@@ -3,7 +3,8 @@
 Catalogue pages are rendered once for everybody (``services.pages``) with SSI directives
 where a visitor's name, cart count, CSRF token and flash messages go (``services.ssi``).
 - Behind nginx, nginx sends anonymous visitors the page's file and fills the parts in for
-  signed-in visitors from one call to ``/_fragments/visitor`` (deploy/nginx.conf). When it
+  signed-in visitors, and anonymous ones with a cart, from one call to
+  ``/_fragments/visitor`` (deploy/nginx.conf). When it
   asks the app for the page itself, it says so (``X-Edge: ssi``) and fills the parts in
   just the same.
 - Without nginx (``make run``) the app fills them in itself, with the same values
@@ -19,6 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
+from storefront import visitor_cart
 from storefront.extensions import login_manager
 from storefront.services import ssi, validate, visitors
 from storefront.services.page_cache import Entry
@@ -43,12 +45,12 @@ def visitor() -> Response:
     itself is a file nginx sends: a product page viewed goes into the history here."""
     page = _DETAIL.match(request.headers.get("X-Original-URI", ""))
     viewed = validate.positive_int(page[1]) if page else None
-    cart = 0
+    cart = None
     if "_user_id" in session:  # one Redis round trip: the user row, the cart, the history
         seen = visitors.visit(str(session["_user_id"]), viewed)
         if seen.user is not None:
             login_manager._update_request_context_with_user(seen.user)
-        cart = seen.cart_count
+            cart = seen.cart_count
     response = Response(status=204)
     for name, value in visitor_values(cart).items():
         if value:
@@ -58,13 +60,20 @@ def visitor() -> Response:
 
 
 def visitor_values(cart: int | None = None) -> dict[str, str]:
-    """This visitor's parts, as HTML (escaped); ``cart`` if the cart count is known."""
+    """This visitor's parts, as HTML (escaped); ``cart`` if the cart count is known. An
+    anonymous visitor has a cart count only with a cart (one Redis call)."""
     values = {"sf_flashes": render_template("edge/flashes.html") if "_flashes" in session
               else ""}
+    if cart is None:
+        cart = g.get("cart_count")  # a page that knows it (the cart page) said so
     if current_user.is_authenticated:
         count = cart if cart is not None else cart_count(current_user.id)
         values.update(sf_user=escape(current_user.username), sf_cart=str(count),
                       sf_csrf=generate_csrf())
+    elif visitor_cart.has_cart():
+        count = cart if cart is not None else visitor_cart.count()
+        if count is not None:
+            values["sf_cart"] = str(count)
     return values
 
 
@@ -79,7 +88,8 @@ def send_page(entry: Entry) -> Response:
     g.edge_filled = True
     if request.headers.get("X-Edge") == "ssi":  # nginx fills the parts in
         response = Response(entry.html)
-    elif not current_user.is_authenticated and "_flashes" not in session:
+    elif not (current_user.is_authenticated or "_flashes" in session
+              or visitor_cart.has_cart()):
         response = Response(entry.anonymous)
         response.set_etag(entry.etag)
         response.last_modified = entry.built_at

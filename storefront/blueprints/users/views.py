@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from storefront import visitor_cart
 from storefront.blueprints.users.forms import LoginForm, PasswordChangeForm, RegisterForm
 from storefront.services import accounts, catalog, shopper, throttle, validate
 
@@ -25,6 +26,7 @@ def _sign_in(user: accounts.User) -> None:
     signed_in = accounts.session_user(user)
     login_user(signed_in)
     accounts.store_cached_user(signed_in)  # so even the first page needs no query for it
+    visitor_cart.merge_at_sign_in(signed_in.id)  # what they put in the cart before
 
 
 TOO_MANY_SIGNUPS = "Too many new accounts from your network. Please try again later."

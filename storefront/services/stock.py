@@ -1,0 +1,101 @@
+"""What can still be bought, in Redis, so a header can count a cart without SQL.
+
+SPEC: "the cart count in every header is the sum of the values of lines that can still be
+bought". The header is filled in by one Redis call per page (``services.visitors``), so the
+rule needs its data in Redis: one hash ``buyable`` of every on-sale SKU id -> its stock, plus
+a ``_built`` field that says the hash is whole. A line counts when its SKU is in the hash and
+its count is not above that stock (``COUNT_BUYABLE``, the one spelling of the rule in Lua;
+``services.cart_page`` spells it for the cart page from the rows themselves).
+
+Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash, bumps a
+version and builds it again with one query (``refresh``); a build is thrown away if another
+commit came in between (WATCH on the version). The worker's sweep (beat, every minute)
+builds it too, so pages never pay for it in the steady state; a reader that finds it
+missing (Redis restarted empty) builds it once. The TTL bounds whatever a lost drop (Redis
+down at the commit, an edit outside the app) could leave behind.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import current_app
+from sqlalchemy import select
+
+from storefront.extensions import db, redis_store
+from storefront.models import GoodsSKU
+
+log = logging.getLogger(__name__)
+
+BUILT = "_built"
+INDEX_SECONDS = 300  # as long as a page file may be stale (README)
+
+# Lua: the number of items in the cart hash KEYS[cart] whose SKU is in the index KEYS[index]
+# with at least that much stock. Pasted into each script that counts a cart; returns -1
+# when the index is not built, so the caller rebuilds it and asks again.
+COUNT_BUYABLE = """
+local function count_buyable(cart, index)
+  if redis.call('HEXISTS', index, '_built') == 0 then return -1 end
+  local flat = redis.call('HGETALL', cart)
+  if #flat == 0 then return 0 end
+  local ids = {}
+  for i = 1, #flat, 2 do ids[#ids + 1] = flat[i] end
+  local stock = redis.call('HMGET', index, unpack(ids))
+  local n = 0
+  for i = 1, #ids do
+    local c, s = tonumber(flat[2 * i]), tonumber(stock[i])
+    if c and s and c >= 1 and c <= s and c == math.floor(c) then n = n + c end
+  end
+  return n
+end
+"""
+
+
+def index_key() -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}buyable"
+
+
+def _version_key() -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}buyable_version"
+
+
+def refresh() -> None:
+    """After a catalogue commit: a SKU's stock or sale may have changed."""
+    forget()
+    rebuild()
+
+
+def forget() -> None:
+    """The index may be wrong: whoever reads it next builds it again."""
+    try:
+        with redis_store.client.pipeline(transaction=True) as pipe:
+            pipe.incr(_version_key())
+            pipe.delete(index_key())
+            pipe.execute()
+    except redis.RedisError:
+        log.error("redis unavailable: buyable index left (expires in %ss)", INDEX_SECONDS,
+                  exc_info=True)
+
+
+def rebuild() -> None:
+    """One query for every on-sale SKU's stock, written unless a commit came meanwhile."""
+    key = index_key()
+
+    def build(pipe: redis.client.Pipeline) -> None:
+        # a connection of its own: after a commit the session may emit no more SQL, and a
+        # new transaction sees every commit so far
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(GoodsSKU.id, GoodsSKU.stock)
+                                .where(GoodsSKU.is_on_sale.is_(True))).all()
+        mapping = {str(i): max(int(s or 0), 0) for i, s in rows}
+        mapping[BUILT] = 1
+        pipe.multi()
+        pipe.delete(key)
+        pipe.hset(key, mapping=mapping)
+        pipe.expire(key, INDEX_SECONDS)
+
+    try:
+        redis_store.client.transaction(build, _version_key())
+    except redis.RedisError:
+        log.warning("redis unavailable: buyable index not built", exc_info=True)
