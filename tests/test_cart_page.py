@@ -73,6 +73,10 @@ def test_an_anonymous_visitor_fills_a_cart_and_sees_it_everywhere(client, app, s
         assert page.headers["Cache-Control"] == "private, no-store", path
         assert 'href="/cart"' in text(page) and 'class="cart-badge"' in text(page)
     assert "Added 2 × Tiger prawns to your cart." not in text(client.get("/"))  # once
+    with count_queries() as statements:  # what nginx asks for each of their pages
+        fragment = client.get("/_fragments/visitor", headers={"X-Original-URI": "/"})
+    assert statements == [] and fragment.headers["X-Edge-Cart"] == "5"
+    assert "X-Edge-User" not in fragment.headers and "X-Edge-Csrf" not in fragment.headers
 
 
 def test_the_cart_page_lists_each_line_and_a_decimal_total_in_one_query(client, app, shop):
