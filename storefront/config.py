@@ -24,6 +24,7 @@ class Defaults:
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
     MEDIA_ROOT: str | None = None  # None: <instance>/media
     STATIC_PAGES_DIR: str | None = None  # None: <instance>/static_pages
+    SEARCH_INDEX_DIR: str | None = None  # None: <instance>/search (one per node: README)
     MEDIA_URL = "/media/"
     CACHE_KEY_PREFIX = "storefront:"
     CACHE_DEFAULT_TIMEOUT = 3600
@@ -74,6 +75,7 @@ ENV_NAMES = {
     "SECRET_KEY": "SECRET_KEY",
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
+    "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
 }
 
 
@@ -112,6 +114,7 @@ def _derive(app: Flask) -> None:
     cfg["STATIC_PAGES_DIR"] = cfg["STATIC_PAGES_DIR"] or os.path.join(
         app.instance_path, "static_pages"
     )
+    cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
     redis_url = cfg["REDIS_URL"]
     if "CACHE_TYPE" not in cfg:
         if redis_url:

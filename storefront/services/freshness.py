@@ -12,7 +12,9 @@ then acts, in this order:
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
-commit too.
+commit too. The search index hears of every SKU and product added, changed or deleted
+(noticed at each flush, so no editor can forget it) and is updated right after the commit
+(``search_index.update``; a record of everything rebuilds it).
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
@@ -30,13 +32,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
-from storefront.models import GoodsSKU
-from storefront.services import page_cache, page_files, shopper, tags
+from storefront.models import Goods, GoodsSKU
+from storefront.services import page_cache, page_files, search_index, shopper, tags
 
 log = logging.getLogger(__name__)
 
 RECORD = "storefront_stale_tags"
 DELETED_SKUS = "storefront_deleted_skus"
+SEARCH_ROWS = "storefront_search_rows"
 PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most this long
 # A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
 # the stale page's files are already gone, and the app serves the fresh page meanwhile.
@@ -65,6 +68,12 @@ def _note_deleted_skus(session: Session, flush_context: object) -> None:
     ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
     if ids:
         session.info.setdefault(DELETED_SKUS, set()).update(ids)
+    touched = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(o, GoodsSKU | Goods)]
+    if touched:
+        rows = session.info.setdefault(SEARCH_ROWS, (set(), set()))
+        for obj in touched:
+            rows[isinstance(obj, Goods)].add(obj.id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -73,6 +82,9 @@ def _after_commit(session: Session) -> None:
     if deleted:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
+    rows = session.info.pop(SEARCH_ROWS, None)
+    if rows or (stale and tags.ALL in stale):
+        update_search(*(rows or ((), ())), everything=bool(stale and tags.ALL in stale))
     if stale:
         make_fresh(stale)
 
@@ -81,6 +93,21 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session) -> None:
     session.info.pop(RECORD, None)
     session.info.pop(DELETED_SKUS, None)
+    session.info.pop(SEARCH_ROWS, None)
+
+
+def update_search(sku_ids: set[int], goods_ids: set[int], everything: bool = False) -> None:
+    """The search index of this node, updated for what the commit changed. A failure leaves
+    the index behind until the next edit of those rows or ``flask search-reindex``: it is
+    logged loudly, and the commit stands."""
+    try:
+        if everything:
+            search_index.reindex()
+        else:
+            search_index.update(sku_ids, goods_ids)
+    except Exception:
+        log.error("search: index not updated for SKUs %s, products %s", sorted(sku_ids),
+                  sorted(goods_ids), exc_info=True)
 
 
 def make_fresh(stale: set[str]) -> None:

@@ -1,0 +1,30 @@
+"""/search: parse, ask the page layer, send (a 503 page when the index cannot be read)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.exceptions import ServiceUnavailable
+
+from storefront.blueprints.edge.views import send_page
+from storefront.services import pages
+from storefront.services.search import Query
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def search() -> Response | tuple[str, int]:
+    try:
+        page = pages.search(Query.from_args(request.args))
+    except pages.Unavailable:
+        log.error("search unavailable", exc_info=True)
+        return render_template("errors/error.html", error=ServiceUnavailable(
+            "Search is unavailable for a moment: please try again shortly, or browse the "
+            "categories meanwhile.")), 503
+    if page is None:
+        abort(404)
+    return send_page(page)
