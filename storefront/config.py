@@ -43,6 +43,7 @@ class Defaults:
     LOG_LEVEL = "INFO"
     SQL_COUNT_HEADER = False  # benchmarks: X-SQL-Queries on every response
     LIST_PAGE_SIZE = 12
+    SEARCH_PAGES_KEPT = 512  # search results pages kept per process (~20 KB each)
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body

@@ -31,10 +31,10 @@ def render_pages(self: Task) -> int:
 
 
 @shared_task(**RETRY)
-def update_search(sku_ids: list[int], goods_ids: list[int]) -> int:
+def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[int]) -> int:
     """This node's search index, updated for these rows: what a cluster sends on a
     broadcast queue so every node's index hears of an edit (README, "Search")."""
-    return search_index.update(sku_ids, goods_ids)
+    return search_index.update(sku_ids, goods_ids, category_ids)
 
 
 @shared_task(**RETRY)

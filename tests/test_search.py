@@ -170,28 +170,34 @@ def test_results_are_paged_like_the_category_list(app, client):
     assert client.get("/search?q=item&page=3").status_code == 404
 
 
-@pytest.mark.parametrize("params", [
+BAD_PARAMS = [
     {"category": "abc"}, {"category": "99999999999999"}, {"min_price": "-1"},
     {"max_price": "1e400"}, {"min_price": "NaN"}, {"sort": "'; DROP TABLE goods_sku"},
     {"page": "0"}, {"page": "²"}, {"in_stock": "maybe"}, {"category": "424242"},
-])
-def test_bad_parameters_are_ignored_never_a_500(client, catalogue, params):
-    response = client.get("/search", query_string={"q": "orange", **params})
-    assert response.status_code == 200
+]
+
+
+def test_bad_parameters_are_ignored_never_a_500(client, catalogue):
+    for params in BAD_PARAMS:  # one shop for all: each case is a request, not a setup
+        response = client.get("/search", query_string={"q": "orange", **params})
+        assert response.status_code == 200, params
 
 
 # --- input a shopper should not be able to break ---------------------------------------------
 
 
-@pytest.mark.parametrize("query", [
+ODD_QUERIES = [
     "", "   ", "x" * 1000, '"', "*", "AND", "OR NOT", ":", "\\", "title:(", '"unclosed',
-    "🍓🍊", "!!!???", "' OR 1=1 --", "%", "_", "\x00", "a" * 60, "脐" * 500,
-])
-def test_any_query_gets_a_friendly_page(client, catalogue, query):
-    response = client.get("/search", query_string={"q": query})
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "Traceback" not in html and "<h1" in html
+    "🍓🍊", "!!!???", "' OR 1=1 --", "%", "_", "\x00", "a" * 60, "脐" * 500, "strawberries" * 90,
+]
+
+
+def test_any_query_gets_a_friendly_page(client, catalogue):
+    for query in ODD_QUERIES:
+        response = client.get("/search", query_string={"q": query})
+        assert response.status_code == 200, query
+        html = response.get_data(as_text=True)
+        assert "Traceback" not in html and "<h1" in html
 
 
 def test_a_query_with_no_word_asks_for_one(client, catalogue):

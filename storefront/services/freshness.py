@@ -32,7 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
-from storefront.models import Goods, GoodsSKU
+from storefront.models import Goods, GoodsCategory, GoodsSKU
 from storefront.services import page_cache, page_files, search_index, shopper, tags
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,13 @@ def _note_deleted_skus(session: Session, flush_context: object) -> None:
     ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
     if ids:
         session.info.setdefault(DELETED_SKUS, set()).update(ids)
+    kinds = (GoodsSKU, Goods, GoodsCategory)  # what search results show
     touched = [o for o in (*session.new, *session.dirty, *session.deleted)
-               if isinstance(o, GoodsSKU | Goods)]
+               if isinstance(o, kinds)]
     if touched:
-        rows = session.info.setdefault(SEARCH_ROWS, (set(), set()))
+        rows = session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))
         for obj in touched:
-            rows[isinstance(obj, Goods)].add(obj.id)
+            rows[kinds.index(type(obj))].add(obj.id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -84,7 +85,7 @@ def _after_commit(session: Session) -> None:
     stale = session.info.pop(RECORD, None)
     rows = session.info.pop(SEARCH_ROWS, None)
     if rows or (stale and tags.ALL in stale):
-        update_search(*(rows or ((), ())), everything=bool(stale and tags.ALL in stale))
+        update_search(*(rows or ((), (), ())), everything=bool(stale and tags.ALL in stale))
     if stale:
         make_fresh(stale)
 
@@ -96,7 +97,8 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(SEARCH_ROWS, None)
 
 
-def update_search(sku_ids: set[int], goods_ids: set[int], everything: bool = False) -> None:
+def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int],
+                  everything: bool = False) -> None:
     """The search index of this node, updated for what the commit changed. A failure leaves
     the index behind until the next edit of those rows or ``flask search-reindex``: it is
     logged loudly, and the commit stands."""
@@ -104,10 +106,10 @@ def update_search(sku_ids: set[int], goods_ids: set[int], everything: bool = Fal
         if everything:
             search_index.reindex()
         else:
-            search_index.update(sku_ids, goods_ids)
+            search_index.update(sku_ids, goods_ids, category_ids)
     except Exception:
-        log.error("search: index not updated for SKUs %s, products %s", sorted(sku_ids),
-                  sorted(goods_ids), exc_info=True)
+        log.error("search: index not updated for SKUs %s, products %s, categories %s",
+                  sorted(sku_ids), sorted(goods_ids), sorted(category_ids), exc_info=True)
 
 
 def make_fresh(stale: set[str]) -> None:

@@ -8,16 +8,19 @@ nginx; the freshness listener finds it by tag. Nobody outside this module sees a
 
 Keys: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<page>``.
 
-``search(query)`` renders a results page the same way, shared by every visitor, but does
-not keep it: the index answers in about a millisecond, and a page kept per query would be
-one more thing for each edit to clear (README, "Search").
+``search(query)`` renders a results page the same way, shared by every visitor. Results
+pages are kept in this process under the search index's ``stamp``: every commit to the
+index (each edit of a SKU, product or category) names a new one, so a kept page never
+outlives the edit that changed it, on any node, with nothing to clear (README, "Search").
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -61,13 +64,28 @@ def category_list(category_id: int, sort: str, page: int) -> Entry | None:
     return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
 
 
+SEARCH_PAGE_SECONDS = 60  # bounds a page kept while the index could not be updated
+_search_pages: OrderedDict[tuple, Entry] = OrderedDict()
+_search_pages_lock = threading.Lock()  # gunicorn's threads share it
+
+
 def search(query: search_service.Query) -> Entry | None:
     """A page of search results, or None for a page past the last; raises
     ``search_index.Unavailable`` when the index cannot be read."""
     url = query.url(page=query.page)
+    kept_as = (search_index.stamp(), url)
+    entry = _search_pages.get(kept_as)
+    if entry is not None and time.time() - entry.built_at < SEARCH_PAGE_SECONDS:
+        return entry
     # a short key: it names the page in a response header (Surrogate-Key)
     key = "search:" + hashlib.blake2b(url.encode(), digest_size=8).hexdigest()
-    return _render(key, "search/results.html", lambda: search_service.results(query), url=url)
+    entry = _render(key, "search/results.html", lambda: search_service.results(query), url=url)
+    if entry is not None:
+        with _search_pages_lock:
+            _search_pages[kept_as] = entry
+            while len(_search_pages) > current_app.config["SEARCH_PAGES_KEPT"]:
+                _search_pages.popitem(last=False)
+    return entry
 
 
 Unavailable = search_index.Unavailable

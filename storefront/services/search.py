@@ -28,6 +28,7 @@ SORTS = ("relevance", "price", "-price", "sales")
 FIELD_BOOSTS = (("name", 4.0), ("goods", 3.0), ("title", 2.0), ("detail", 1.0))
 FUZZY_BOOST = 0.5  # a near match counts, below any exact one in the same field
 PRICE_BANDS = ((None, 10), (10, 20), (20, 50), (50, 100), (100, None))
+CATEGORY_FACETS = 12  # the categories with the most matches; a longer list helps nobody
 _PRICE = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?")
 
 
@@ -76,7 +77,7 @@ def results(query: Query) -> dict[str, Any] | None:
     when the index cannot be read."""
     words = search_text.query_words(query.q)
     data: dict[str, Any] = {
-        "query": query, "words": words, "categories": catalog.list_categories(),
+        "query": query, "words": words,
         "shortened": len(query.q) > search_text.MAX_QUERY_CHARS, "suggestion": None,
         "facets": None, "page": None, "tags": [tag.ALL, tag.NAV, tag.SEARCH]}
     if not words:
@@ -89,9 +90,20 @@ def results(query: Query) -> dict[str, Any] | None:
         return None
     ids = [searcher.doc(address)["id"][0] for _, address in found.hits]
     data["page"] = Page(catalog.skus_in_order(ids), query.page, size, found.count)
-    data["facets"] = _facets(searcher, _filtered(text, query), data["categories"])
+    data["facets"] = _facets(searcher, _filtered(text, query))
     data["suggestion"] = _suggestion(searcher, words)
     return data
+
+
+def ranked_ids(text: str, limit: int = 10) -> list[int]:
+    """The ids of the ``limit`` most relevant SKUs for ``text`` (the engine alone: the
+    bench's comparison of engines asks this of each)."""
+    words = search_text.query_words(text)
+    if not words:
+        return []
+    searcher = search_index.searcher()
+    hits = searcher.search(_text_query(words), limit, count=False).hits
+    return [searcher.doc(address)["id"][0] for _, address in hits]
 
 
 def _word_clauses(schema: tantivy.Schema, word: str) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -144,22 +156,22 @@ def _search(searcher: tantivy.Searcher, query: tantivy.Query, sort: str, limit: 
                            order=order)
 
 
-def _facets(searcher: tantivy.Searcher, query: tantivy.Query,
-            categories: list[dict[str, Any]]) -> dict[str, Any]:
+def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, Any]:
     """Counts of the matching SKUs per category, price band and in stock: one pass."""
     ranges = [{k: v for k, v in (("from", lo), ("to", hi)) if v is not None}
               for lo, hi in PRICE_BANDS]
     counted = searcher.aggregate(query, {
-        "category": {"terms": {"field": "category", "size": 1000}},
+        "category": {"terms": {"field": "category", "size": CATEGORY_FACETS}},
         "price": {"range": {"field": "price", "ranges": ranges}},
         "stock": {"terms": {"field": "in_stock"}}})
-    names = {c["id"]: c["name"] for c in categories}
+    names = catalog.category_names(int(b["key"]) for b in counted["category"]["buckets"])
     by_category = [{"id": int(b["key"]), "name": names[int(b["key"])], "count": b["doc_count"]}
                    for b in counted["category"]["buckets"] if int(b["key"]) in names]
     prices = [{"min": lo, "max": hi, "count": b["doc_count"]}
               for (lo, hi), b in zip(PRICE_BANDS, counted["price"]["buckets"], strict=True)]
     in_stock = sum(b["doc_count"] for b in counted["stock"]["buckets"] if b["key"] == 1)
     return {"categories": sorted(by_category, key=lambda c: (-c["count"], c["name"])),
+            "more_categories": counted["category"]["sum_other_doc_count"] > 0,
             "prices": prices, "in_stock": in_stock}
 
 

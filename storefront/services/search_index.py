@@ -72,14 +72,21 @@ _readers: dict[str, tuple[tantivy.Index, tuple]] = {}
 _readers_lock = threading.Lock()
 
 
-def searcher() -> tantivy.Searcher:
-    """A searcher that has seen the index's last commit; ``Unavailable`` if there is none."""
+def stamp() -> tuple:
+    """Names this node's index as of its last commit (tantivy replaces ``meta.json`` at
+    each one): what a page built from it is kept under. ``Unavailable`` if there is none."""
     path = directory()
     try:
         st = os.stat(os.path.join(path, "meta.json"))
     except OSError as exc:
         raise Unavailable("the search index has not been built") from exc
-    stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return (path, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def searcher() -> tantivy.Searcher:
+    """A searcher that has seen the index's last commit; ``Unavailable`` if there is none."""
+    now = stamp()
+    path = now[0]
     with _readers_lock:
         try:
             known = _readers.get(path)
@@ -88,9 +95,9 @@ def searcher() -> tantivy.Searcher:
                 index.config_reader(reload_policy="Manual")
             else:
                 index = known[0]
-                if known[1] != stamp:
+                if known[1] != now:
                     index.reload()
-            _readers[path] = (index, stamp)
+            _readers[path] = (index, now)
             return index.searcher()
         except (OSError, ValueError) as exc:
             _readers.pop(path, None)
@@ -125,16 +132,18 @@ def _writer(wait: float) -> Iterator[tantivy.IndexWriter]:
         raise
 
 
-def update(sku_ids: Iterable[int] = (), goods_ids: Iterable[int] = ()) -> int:
-    """Make the index show these SKUs (and every SKU of these products) as committed now:
-    re-added when on sale, dropped otherwise. Returns how many are on sale."""
-    sku_ids, goods_ids = set(sku_ids), set(goods_ids)
-    if not sku_ids and not goods_ids:
+def update(sku_ids: Iterable[int] = (), goods_ids: Iterable[int] = (),
+           category_ids: Iterable[int] = ()) -> int:
+    """Make the index show these SKUs (and every SKU of these products and categories) as
+    committed now: re-added when on sale, dropped otherwise. Always a commit, so the pages
+    kept under the index's ``stamp`` go stale. Returns how many are on sale."""
+    sku_ids, goods_ids, category_ids = set(sku_ids), set(goods_ids), set(category_ids)
+    if not sku_ids and not goods_ids and not category_ids:
         return 0
     with _writer(WRITER_WAIT) as writer, Session(db.engine) as session:
-        if goods_ids:
-            sku_ids |= set(session.scalars(
-                select(GoodsSKU.id).where(GoodsSKU.goods_id.in_(goods_ids))))
+        if goods_ids or category_ids:
+            sku_ids |= set(session.scalars(select(GoodsSKU.id).where(
+                GoodsSKU.goods_id.in_(goods_ids) | GoodsSKU.category_id.in_(category_ids))))
         for sku_id in sku_ids:
             writer.delete_documents_by_term("id", sku_id)
         added = 0

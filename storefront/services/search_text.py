@@ -26,6 +26,12 @@ MAX_QUERY_WORDS = 8  # more words than any product name needs; bounds the query'
 jieba.setLogLevel(logging.WARNING)
 
 
+def warm() -> None:
+    """Load jieba's dictionary now (about 0.7 s): a web or worker process does it at start,
+    not in the first staff save or search it serves."""
+    jieba.initialize()
+
+
 def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(c for c in unicodedata.normalize("NFKD", folded)
