@@ -313,3 +313,50 @@ def test_anonymous_results_are_shared_pages(client, catalogue):
     response = client.get("/search?q=orange")
     assert "public" in response.headers["Cache-Control"]
     assert "search" in response.headers["Surrogate-Key"].split()
+
+
+def test_a_staff_rename_in_the_admin_is_found_at_once(client, staff, shop):
+    from tests.test_admin import submit  # the admin form as a browser fills it in
+
+    assert sign_in(client, "sam").status_code == 302
+    assert found(client, "prawns") == [shop.prawns]  # now kept under the index's stamp
+    response = submit(client, f"/admin/goodssku/edit/?id={shop.prawns}",
+                      {"name": "Banana prawns 300g"})
+    assert response.status_code == 302
+    assert found(client, "banana") == [shop.prawns]
+    html = page_text(client, "prawns")  # the page kept before the edit is not shown
+    assert ">Banana prawns 300g<" in html and ">Tiger prawns<" not in html
+
+
+def test_searches_are_served_and_no_edit_is_lost_while_the_index_is_rebuilt(app, client,
+                                                                            catalogue):
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_rebuild() -> None:  # holds the writer as a long `flask search-reindex` would
+        with app.app_context():
+            search_index.reindex(progress=lambda n: (started.set(), release.wait(5)))
+
+    rebuild = threading.Thread(target=slow_rebuild)
+    rebuild.start()
+    try:
+        assert started.wait(5)
+        assert len(found(client, "orange")) == 3  # the index before the rebuild still serves
+        edit = threading.Thread(target=_rename_in_thread, args=(app, catalogue.juice))
+        edit.start()  # its index update waits for the rebuild's writer lock
+        time.sleep(0.2)
+        assert found(client, "beetroot") == []
+    finally:
+        release.set()
+        rebuild.join(10)
+    edit.join(10)
+    assert found(client, "beetroot") == [catalogue.juice]  # applied after the rebuild
+    assert len(found(client, "orange")) == 2
+
+
+def _rename_in_thread(app: Flask, sku_id: int) -> None:
+    with app.app_context():
+        db.session.get(GoodsSKU, sku_id).name = "Beetroot juice 1l"
+        db.session.get(GoodsSKU, sku_id).goods.detail = "Pressed beetroot."
+        db.session.commit()
