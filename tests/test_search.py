@@ -285,6 +285,7 @@ def test_without_an_index_search_is_503_and_the_shop_still_works(app, client, ca
     response = client.get("/search?q=orange")
     assert response.status_code == 503
     assert "Search is unavailable for a moment" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "30"
     for path in ("/", f"/goods/{shop.apples}", f"/list/{shop.fruit}"):
         assert client.get(path).status_code == 200
 

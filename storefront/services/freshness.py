@@ -84,10 +84,10 @@ def _after_commit(session: Session) -> None:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
     rows = session.info.pop(SEARCH_ROWS, None)
-    if rows or (stale and tags.ALL in stale):
-        update_search(*(rows or ((), (), ())), everything=bool(stale and tags.ALL in stale))
     if stale:
         make_fresh(stale)
+    if rows or (stale and tags.ALL in stale):
+        update_search(*(rows or ((), (), ())), everything=bool(stale and tags.ALL in stale))
 
 
 @event.listens_for(Session, "after_rollback")

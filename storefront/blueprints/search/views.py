@@ -17,14 +17,14 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
-def search() -> Response | tuple[str, int]:
+def search() -> Response | tuple[str, int, dict[str, str]]:
     try:
         page = pages.search(Query.from_args(request.args))
     except pages.Unavailable:
         log.error("search unavailable", exc_info=True)
         return render_template("errors/error.html", error=ServiceUnavailable(
             "Search is unavailable for a moment: please try again shortly, or browse the "
-            "categories meanwhile.")), 503
+            "categories meanwhile.")), 503, {"Retry-After": "30"}
     if page is None:
         abort(404)
     return send_page(page)
