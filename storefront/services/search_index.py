@@ -34,6 +34,7 @@ SCHEMA_VERSION = "v1"  # a schema change gets a directory of its own (then searc
 WRITER_HEAP = 15_000_000  # tantivy's minimum per indexing thread
 WRITER_WAIT = 120.0  # an update waits this long for a rebuild holding the lock
 BATCH = 500
+READERS_KEPT = 4  # open indexes per process: one in production, one per app in tests
 TEXT_FIELDS = ("name", "goods", "title", "detail")
 
 
@@ -97,7 +98,10 @@ def searcher() -> tantivy.Searcher:
                 index = known[0]
                 if known[1] != now:
                     index.reload()
-            _readers[path] = (index, now)
+            _readers.pop(path, None)
+            _readers[path] = (index, now)  # the newest last
+            while len(_readers) > READERS_KEPT:  # apps of other folders (tests): let go
+                del _readers[next(iter(_readers))]
             return index.searcher()
         except (OSError, ValueError) as exc:
             _readers.pop(path, None)
