@@ -361,3 +361,16 @@ def _rename_in_thread(app: Flask, sku_id: int) -> None:
         db.session.get(GoodsSKU, sku_id).name = "Beetroot juice 1l"
         db.session.get(GoodsSKU, sku_id).goods.detail = "Pressed beetroot."
         db.session.commit()
+
+
+def test_the_box_suggests_up_to_five_names_as_a_word_is_typed(app, client, catalogue):
+    factories.many_categories(1, skus_per_category=8)  # "Item 0-0" .. "Item 0-7"
+    assert sorted(client.get("/search/suggest?q=straw").get_json()["names"]) == [
+        "Sweetheart strawberries 🍓 1kg tray", "Sweetheart strawberries 🍓 250g punnet"]
+    assert len(client.get("/search/suggest?q=item").get_json()["names"]) == 5
+    for odd in ("", "s", '"*:', "x" * 5000):
+        assert client.get("/search/suggest", query_string={"q": odd}).get_json() == {
+            "names": []}
+    shutil.rmtree(search_index.directory())
+    response = client.get("/search/suggest?q=straw")
+    assert response.status_code == 503 and response.get_json() == {"names": []}

@@ -106,6 +106,12 @@ def ranked_ids(text: str, limit: int = 10) -> list[int]:
     return [searcher.doc(address)["id"][0] for _, address in hits]
 
 
+def suggestions(text: str, limit: int = 5) -> list[str]:
+    """The names of the SKUs that best match what is typed so far (the box's autocomplete:
+    a word's beginning matches too)."""
+    return [card["name"] for card in catalog.skus_in_order(ranked_ids(text, limit))]
+
+
 def _word_clauses(schema: tantivy.Schema, word: str) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     """One typed word: its terms in any field, exactly (boosted per field), as the start of
     a longer word, or (four letters and more) within one or two edits."""

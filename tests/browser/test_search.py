@@ -22,7 +22,10 @@ def test_a_shopper_searches_from_the_header_and_opens_a_result(browse: Callable[
                                                                 shot) -> None:
     page = browse().new_page()
     page.goto("/")  # the static homepage, from nginx's file
-    box = page.get_by_role("searchbox", name="Search products")
+    box = page.get_by_label("Search products")
+    box.fill("straw")  # the box suggests names as the shopper types
+    expect(page.locator("#search-suggestions option").first).to_have_attribute(
+        "value", re.compile("Sweetheart strawberries"))
     box.fill("脐橙")
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q=%E8%84%90%E6%A9%99$"))
@@ -30,7 +33,7 @@ def test_a_shopper_searches_from_the_header_and_opens_a_result(browse: Callable[
     expect(results.first).to_contain_text("赣南脐橙 Navel oranges")
     shot(page, "results-chinese")
 
-    box = page.get_by_role("searchbox", name="Search products")
+    box = page.get_by_label("Search products")
     expect(box).to_have_value("脐橙")  # the results page keeps what was typed
     box.fill("strawbery")  # misspelt
     page.get_by_role("button", name="Search", exact=True).click()
