@@ -174,6 +174,7 @@ BAD_PARAMS = [
     {"category": "abc"}, {"category": "99999999999999"}, {"min_price": "-1"},
     {"max_price": "1e400"}, {"min_price": "NaN"}, {"sort": "'; DROP TABLE goods_sku"},
     {"page": "0"}, {"page": "²"}, {"in_stock": "maybe"}, {"category": "424242"},
+    {"min_price": "50", "max_price": "10"}, {"min_price": "9999999.99"}, {"category": "0"},
 ]
 
 
