@@ -68,7 +68,12 @@ def _note_deleted_skus(session: Session, flush_context: object) -> None:
     ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
     if ids:
         session.info.setdefault(DELETED_SKUS, set()).update(ids)
-    kinds = (GoodsSKU, Goods, GoodsCategory)  # what search results show
+
+
+@event.listens_for(Session, "after_flush")
+def _note_search_rows(session: Session, flush_context: object) -> None:
+    # every row search results show, whoever changed it (admin, CLI, worker, tests)
+    kinds = (GoodsSKU, Goods, GoodsCategory)
     touched = [o for o in (*session.new, *session.dirty, *session.deleted)
                if isinstance(o, kinds)]
     if touched:
