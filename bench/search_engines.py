@@ -193,11 +193,9 @@ def mariadb_engine(docs: list[dict[str, Any]]) -> dict[str, Any] | None:
                     (terms, terms))
         return [r[0] for r in cur.fetchall()]
 
-    try:
-        return {"build_s": built, "size_bytes": size, "find": find, "lag_p50_ms": 0.0,
-                "lag_p99_ms": 0.0, "drop": lambda: cur.execute(f"DROP DATABASE `{name}`")}
-    finally:
-        pass
+    # the index row commits with the edit: no lag to measure
+    return {"build_s": built, "size_bytes": size, "find": find, "lag_p50_ms": 0.0,
+            "lag_p99_ms": 0.0, "drop": lambda: cur.execute(f"DROP DATABASE `{name}`")}
 
 
 def main() -> None:
@@ -224,17 +222,23 @@ def main() -> None:
         if maria:
             engines["MariaDB InnoDB FULLTEXT + jieba"] = maria
         names.update(db.session.execute(select(GoodsSKU.id, GoodsSKU.name)).all())
-        print(f"{count} SKUs, {len(JUDGED)} judged queries, each timed {REPEATS} times\n")
-        print("| engine | P@10 | found | p50 ms | p99 ms | index | build s | lag p50/p99 ms |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        for label, engine in engines.items():
-            r = judge(engine["find"], names)
-            print(f"| {label} | {r['p_at_10']:.2f} | {r['found']} | {r['p50_ms']:.2f} | "
-                  f"{r['p99_ms']:.2f} | {engine['size_bytes'] / 1e6:.1f} MB | "
-                  f"{engine['build_s']:.1f} | {engine['lag_p50_ms']:.1f} / "
-                  f"{engine['lag_p99_ms']:.1f} |")
-        if maria:
-            maria["drop"]()
+        try:
+            report(count, engines, names)
+        finally:
+            if maria:
+                maria["drop"]()
+
+
+def report(count: int, engines: dict[str, dict[str, Any]], names: dict[int, str]) -> None:
+    print(f"{count} SKUs, {len(JUDGED)} judged queries, each timed {REPEATS} times\n")
+    print("| engine | P@10 | found | p50 ms | p99 ms | index | build s | lag p50/p99 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, engine in engines.items():
+        r = judge(engine["find"], names)
+        print(f"| {label} | {r['p_at_10']:.2f} | {r['found']} | {r['p50_ms']:.2f} | "
+              f"{r['p99_ms']:.2f} | {engine['size_bytes'] / 1e6:.1f} MB | "
+              f"{engine['build_s']:.1f} | {engine['lag_p50_ms']:.1f} / "
+              f"{engine['lag_p99_ms']:.1f} |")
 
 
 if __name__ == "__main__":
