@@ -14,6 +14,7 @@ Only on-sale SKUs are in the index; an update deletes the rest.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session, joinedload
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services import search_text
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "v1"  # a schema change gets a directory of its own (then search-reindex)
 WRITER_HEAP = 15_000_000  # tantivy's minimum per indexing thread
@@ -85,27 +88,35 @@ def stamp() -> tuple:
 
 
 def searcher() -> tantivy.Searcher:
-    """A searcher that has seen the index's last commit; ``Unavailable`` if there is none."""
-    now = stamp()
+    """A searcher that has seen the index's last commit; ``Unavailable`` if there is none.
+    Tried twice: another process's commit may remove merged segments while this one opens
+    the commit before it."""
+    try:
+        return _searcher(stamp())
+    except (OSError, ValueError):
+        log.info("search: index changed while it was opened; opening it again", exc_info=True)
+    try:
+        return _searcher(stamp())
+    except (OSError, ValueError) as exc:
+        raise Unavailable(f"the search index cannot be read: {exc}") from exc
+
+
+def _searcher(now: tuple) -> tantivy.Searcher:
     path = now[0]
     with _readers_lock:
-        try:
-            known = _readers.get(path)
-            if known is None:
-                index = _open(path)
-                index.config_reader(reload_policy="Manual")
-            else:
-                index = known[0]
-                if known[1] != now:
-                    index.reload()
-            _readers.pop(path, None)
-            _readers[path] = (index, now)  # the newest last
-            while len(_readers) > READERS_KEPT:  # apps of other folders (tests): let go
-                del _readers[next(iter(_readers))]
-            return index.searcher()
-        except (OSError, ValueError) as exc:
-            _readers.pop(path, None)
-            raise Unavailable(f"the search index cannot be read: {exc}") from exc
+        known = _readers.pop(path, None)  # put back last below: the newest last
+        if known is None:
+            index = _open(path)
+            index.config_reader(reload_policy="Manual")
+        else:
+            index = known[0]
+            if known[1] != now:
+                index.reload()
+        searcher = index.searcher()
+        _readers[path] = (index, now)
+        while len(_readers) > READERS_KEPT:  # apps of other folders (tests): let go
+            del _readers[next(iter(_readers))]
+        return searcher
 
 
 # --- writing ------------------------------------------------------------------------------
