@@ -102,8 +102,22 @@ def other_lines(results: dict[str, Any]) -> list[str]:
         f"{rec['p99_ms_recycled']:.1f} ms, {rec['restarts']} restarts incl. warm-up) vs never: "
         f"{rec['rps_kept']:.0f} req/s (p99 {rec['p99_ms_kept']:.1f} ms), "
         f"{_num(rec['ratio'], '.2f')}x; {rec['errors']} errors.",
-    ] + [f"Logged by the app during the staff saves: {n} x {what}"
+    ] + ([search_line(results["search"])] if "search" in results else []) + [
+        f"Logged by the app during the staff saves: {n} x {what}"
          for what, n in results.get("app_warnings_in_bench", {}).items()]
+
+
+def search_line(found: dict[str, Any]) -> str:
+    return (f"Search: {found['queries']} queries cycled on {found['skus']:,} SKUs straight to "
+            f"gunicorn: {found['rps']:.0f} req/s, p50 {found['p50_ms']:.2f} ms, p99 "
+            f"{found['p99_ms']:.2f} ms, {found['errors']} errors (target p99 < 30 ms); at 4 "
+            f"connections {found['calm']['rps']:.0f} req/s, p50 {found['calm']['p50_ms']:.2f} "
+            f"ms, p99 {found['calm']['p99_ms']:.2f} ms; nothing kept, 1 connection: "
+            f"{found['cold']['rps']:.0f} req/s, p50 {found['cold']['p50_ms']:.2f} ms, p99 "
+            f"{found['cold']['p99_ms']:.2f} ms; "
+            f"commit -> result p50 {found['lag_p50_s'] * 1000:.0f} ms, p99 "
+            f"{found['lag_p99_s'] * 1000:.0f} ms (target <= 1 s); full reindex "
+            f"{found['reindex_s']:.1f} s; met: {_met(found['met'])}.")
 
 
 def header_lines(results: dict[str, Any]) -> list[str]:

@@ -6,7 +6,8 @@ catalogue (20 categories x 50 SKUs) and the files of the pages measured; the loa
 gunicorn), each in turns with its floor (nginx with a copy of the page's file and twins,
 gunicorn with a bare Flask view; same sizes and settings); memory over 20,000 requests and
 the cost of recycling workers; freshness through nginx with a real Celery worker; SQL query
-counts (the fragment endpoint's too; then the catalogue grown to 200 categories).
+counts (the fragment endpoint's too; then the catalogue grown to 200 categories); search on
+that catalogue of 10,000 SKUs (``bench.search_figure``; ``--only search`` runs it alone).
 Everything is removed at the end.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import figures, memory, procs, queries, report, saves, wrk
+from bench import figures, memory, procs, queries, report, saves, search_figure, wrk
 from bench import shop as shop_mod
 
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
@@ -111,8 +112,22 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
+    log("search: 20 queries on 10,000 SKUs straight to gunicorn, and commit -> result")
+    found = search_figure.measure(shop, app, load, settings)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
-            "freshness": fresh, "memory": mem, "app_warnings_in_bench": dict(repeats.counts)}
+            "freshness": fresh, "memory": mem, "search": found,
+            "app_warnings_in_bench": dict(repeats.counts)}
+
+
+def measure_search(shop: shop_mod.Shop, load: wrk.Load,
+                   settings: procs.Gunicorn) -> dict[str, Any]:
+    """``--only search``: the search figure alone, on a catalogue seeded at its size."""
+    app = shop.app()
+    log(f"seeding {BIG_CATEGORIES} categories x {SKUS} SKUs into {shop.database}")
+    with contextlib.redirect_stdout(io.StringIO()):
+        shop_mod.prepare(shop, app, BIG_CATEGORIES, SKUS)
+    log("search: 20 queries on 10,000 SKUs straight to gunicorn, and commit -> result")
+    return search_figure.measure(shop, app, load, settings)
 
 
 def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
@@ -126,14 +141,16 @@ def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
+    parser.add_argument("--only", choices=["search"],
+                        help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
                     duration_s=args.duration)
-    return load, procs.Gunicorn(args.workers, args.threads, args.max_requests)
+    return load, procs.Gunicorn(args.workers, args.threads, args.max_requests), args.only
 
 
 def main(argv: list[str] | None = None) -> int:
-    load, settings = parse_args(argv)
+    load, settings, only = parse_args(argv)
     ensure_tools()
     signal.signal(signal.SIGALRM, _timeout)
     signal.signal(signal.SIGTERM, _terminate)
@@ -143,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     shop = shop_mod.create(workdir)
     ok = False
     try:
+        if only == "search":
+            line = report.search_line(measure_search(shop, load, settings))
+            ok = True
+            print(line)
+            return 0
         results = measure(shop, load, settings)
         ok = True
     finally:

@@ -103,6 +103,7 @@ def create(workdir: Path) -> Shop:
         "SECRET_KEY": secrets.token_hex(32),
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_PAGES_DIR": str(workdir / "static_pages"),
+        "SEARCH_INDEX_DIR": str(workdir / "search"),
         "REDIS_KEY_PREFIX": shop.prefix,
         "CACHE_KEY_PREFIX": shop.prefix + "cache:",
         "CELERY_QUEUE": shop.prefix + "celery",

@@ -27,7 +27,8 @@ HOST = "127.0.0.1"
 
 # storefront/config.py reads these (and any FLASK_*): a test's server must not inherit the
 # developer's own settings.
-APP_ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MEDIA_ROOT", "STATIC_PAGES_DIR")
+APP_ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MEDIA_ROOT", "STATIC_PAGES_DIR",
+                 "SEARCH_INDEX_DIR")
 
 
 class ServerError(RuntimeError):
@@ -150,6 +151,8 @@ def app_environment(config: Mapping, **extra: str) -> dict[str, str]:
     for key in ("REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX"):
         if config.get(key):
             env[f"FLASK_{key}"] = config[key]
+    if config.get("SEARCH_INDEX_DIR"):  # one index per node: the test's or bench's own folder
+        env["SEARCH_INDEX_DIR"] = config["SEARCH_INDEX_DIR"]
     env.update(extra)
     return env
 

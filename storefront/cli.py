@@ -1,12 +1,15 @@
-"""The `flask` commands of SPEC.md: seed-demo, create-admin, render-index, warm-pages."""
+"""The `flask` commands of SPEC.md: seed-demo, create-admin, render-index, warm-pages,
+search-reindex."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
+from sqlalchemy import func, select
 
 from storefront.extensions import db
-from storefront.services import accounts, freshness, page_files, pages
+from storefront.models import GoodsSKU
+from storefront.services import accounts, freshness, page_files, pages, search_index
 
 
 def init_app(app: Flask) -> None:
@@ -14,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(render_index_command)
     app.cli.add_command(warm_pages_command)
+    app.cli.add_command(search_reindex_command)
 
 
 @click.command("seed-demo")
@@ -58,3 +62,13 @@ def warm_pages_command() -> None:
     """Write every catalogue page's files now, without a worker (after a deploy)."""
     written = sum(pages.publish(key) for key in pages.catalogue_keys())
     click.echo(f"{written} pages written to {page_files.folder()}")
+
+
+@click.command("search-reindex")
+def search_reindex_command() -> None:
+    """Rebuild this node's search index from the database (safe while the shop serves)."""
+    total = db.session.scalar(select(func.count()).select_from(GoodsSKU)
+                              .where(GoodsSKU.is_on_sale.is_(True)))
+    with click.progressbar(length=total, label="Indexing on-sale SKUs") as bar:
+        indexed = search_index.reindex(progress=bar.update)
+    click.echo(f"{indexed} SKUs indexed in {search_index.directory()}")

@@ -24,6 +24,7 @@ class Defaults:
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
     MEDIA_ROOT: str | None = None  # None: <instance>/media
     STATIC_PAGES_DIR: str | None = None  # None: <instance>/static_pages
+    SEARCH_INDEX_DIR: str | None = None  # None: <instance>/search (one per node: README)
     MEDIA_URL = "/media/"
     CACHE_KEY_PREFIX = "storefront:"
     CACHE_DEFAULT_TIMEOUT = 3600
@@ -42,6 +43,7 @@ class Defaults:
     LOG_LEVEL = "INFO"
     SQL_COUNT_HEADER = False  # benchmarks: X-SQL-Queries on every response
     LIST_PAGE_SIZE = 12
+    SEARCH_PAGES_KEPT = 512  # search results pages kept per process (~20 KB each)
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body
@@ -78,6 +80,7 @@ ENV_NAMES = {
     "SECRET_KEY": "SECRET_KEY",
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
+    "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
 }
 
 
@@ -116,6 +119,7 @@ def _derive(app: Flask) -> None:
     cfg["STATIC_PAGES_DIR"] = cfg["STATIC_PAGES_DIR"] or os.path.join(
         app.instance_path, "static_pages"
     )
+    cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
     redis_url = cfg["REDIS_URL"]
     if "CACHE_TYPE" not in cfg:
         if redis_url:

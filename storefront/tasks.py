@@ -11,7 +11,7 @@ from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storefront.services import freshness, page_files, pages, stock
+from storefront.services import freshness, page_files, pages, search_index, stock
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,13 @@ def render_pages(self: Task) -> int:
     freshness.done(self.request.id)
     log.info("pages written: %d of %d stale", written, len(keys))
     return written
+
+
+@shared_task(**RETRY)
+def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[int]) -> int:
+    """This node's search index, updated for these rows: what a cluster sends on a
+    broadcast queue so every node's index hears of an edit (README, "Search")."""
+    return search_index.update(sku_ids, goods_ids, category_ids)
 
 
 @shared_task(**RETRY)

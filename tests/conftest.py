@@ -97,6 +97,7 @@ def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
         "SECRET_KEY": "test-secret",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_PAGES_DIR": str(tmp_path / "static_pages"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shop.sqlite'}",
         "CELERY_TASK_ALWAYS_EAGER": True,
     }

@@ -35,12 +35,14 @@ NASTY = ["1", "2", "3", "4", "0", "-1", "²", "١٢", "１", "߁", "9" * 25, str
          "1.5", "1e400", "NaN", "Infinity", "true", "null", "..", "../../etc/passwd",
          "%2e%2e%2f", "%00", "%ff", "%", "a b", "<script>x</script>", "'", '"', "\\", "\r\n",
          "//evil.example", "javascript:alert(1)", "/list/1", "csv", "xls", "default", "hot",
-         "price", "take_off_sale", "delete", "ű🍊", ""]
+         "price", "-price", "sales", "relevance", "take_off_sale", "delete", "ű🍊", "*", "AND",
+         "title:x", '"unclosed', "ｆｕｊｉ", "🍓" * 50, ""]
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=24)
 VALUE = st.one_of(st.sampled_from(NASTY), TEXT,
                   st.integers(-(2**70), 2**70).map(str))
 QUERY_KEYS = ["page", "sort", "q", "next", "id", "url", "category", "search", "desc",
-              "page_size", "flt0_0", "flt1_3", "name", "query", "export_type", "sku_id"]
+              "page_size", "flt0_0", "flt1_3", "name", "query", "export_type", "sku_id",
+              "min_price", "max_price", "in_stock"]
 FORM_KEYS = ["sku_id", "count", "username", "email", "password", "confirm", "name", "title",
              "price", "stock", "sales", "unit", "index", "display_type", "category", "goods",
              "sku", "url", "target_url", "order_no", "status", "user", "order", "comment",

@@ -65,6 +65,15 @@ def list_categories() -> list[Data]:
     return [category_data(c) for c in rows]
 
 
+def category_names(ids: Iterable[int]) -> dict[int, str]:
+    """The names of these categories (search facets): one query, however many there are."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(GoodsCategory.id, GoodsCategory.name).where(GoodsCategory.id.in_(ids))).all())
+
+
 def build_index_context() -> Data:
     """Everything the homepage shows but the visitor's own header: four queries in all."""
     categories = list_categories()

@@ -12,7 +12,10 @@ then acts, in this order:
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
-commit too, and the index of what can be bought (``stock``) is built again.
+commit too, and the index of what can be bought (``stock``) is built again. The search index
+hears of every SKU and product added, changed or deleted (noticed at each flush, so no editor
+can forget it) and is updated right after the commit (``search_index.update``; a record of
+everything rebuilds it).
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
@@ -30,13 +33,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
-from storefront.models import GoodsSKU
-from storefront.services import page_cache, page_files, shopper, stock, tags
+from storefront.models import Goods, GoodsCategory, GoodsSKU
+from storefront.services import page_cache, page_files, search_index, shopper, stock, tags
 
 log = logging.getLogger(__name__)
 
 RECORD = "storefront_stale_tags"
 DELETED_SKUS = "storefront_deleted_skus"
+SEARCH_ROWS = "storefront_search_rows"
 PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most this long
 # A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
 # the stale page's files are already gone, and the app serves the fresh page meanwhile.
@@ -67,6 +71,18 @@ def _note_deleted_skus(session: Session, flush_context: object) -> None:
         session.info.setdefault(DELETED_SKUS, set()).update(ids)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_search_rows(session: Session, flush_context: object) -> None:
+    # every row search results show, whoever changed it (admin, CLI, worker, tests)
+    kinds = (GoodsSKU, Goods, GoodsCategory)
+    touched = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(o, kinds)]
+    if touched:
+        rows = session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))
+        for obj in touched:
+            rows[kinds.index(type(obj))].add(obj.id)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     deleted = session.info.pop(DELETED_SKUS, None)
@@ -75,14 +91,33 @@ def _after_commit(session: Session) -> None:
     stale = session.info.pop(RECORD, None)
     if deleted or stale:
         stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
+    rows = session.info.pop(SEARCH_ROWS, None)
     if stale:
         make_fresh(stale)
+    if rows or (stale and tags.ALL in stale):
+        update_search(*(rows or ((), (), ())), everything=bool(stale and tags.ALL in stale))
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(RECORD, None)
     session.info.pop(DELETED_SKUS, None)
+    session.info.pop(SEARCH_ROWS, None)
+
+
+def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int],
+                  everything: bool = False) -> None:
+    """The search index of this node, updated for what the commit changed. A failure leaves
+    the index behind until the next edit of those rows or ``flask search-reindex``: it is
+    logged loudly, and the commit stands."""
+    try:
+        if everything:
+            search_index.reindex()
+        else:
+            search_index.update(sku_ids, goods_ids, category_ids)
+    except Exception:
+        log.error("search: index not updated for SKUs %s, products %s, categories %s",
+                  sorted(sku_ids), sorted(goods_ids), sorted(category_ids), exc_info=True)
 
 
 def make_fresh(stale: set[str]) -> None:

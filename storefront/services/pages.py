@@ -7,12 +7,20 @@ of everything it shows. A view sends it; the worker writes it to disk (``page_fi
 nginx; the freshness listener finds it by tag. Nobody outside this module sees a key.
 
 Keys: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<page>``.
+
+``search(query)`` renders a results page the same way, shared by every visitor. Results
+pages are kept in this process under the search index's ``stamp``: every commit to the
+index (each edit of a SKU, product or category) names a new one, so a kept page never
+outlives the edit that changed it, on any node, with nothing to clear (README, "Search").
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,7 +29,16 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog, freshness, page_cache, page_files, ssi, tags
+from storefront.services import (
+    catalog,
+    freshness,
+    page_cache,
+    page_files,
+    search_index,
+    ssi,
+    tags,
+)
+from storefront.services import search as search_service
 from storefront.services.page_cache import Entry
 
 log = logging.getLogger(__name__)
@@ -45,6 +62,33 @@ def category_list(category_id: int, sort: str, page: int) -> Entry | None:
     """One page of a category's SKUs, or None for a missing category or a page past the end."""
     key = f"list:{category_id}:{sort}:{page}"
     return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
+
+
+SEARCH_PAGE_SECONDS = 60  # bounds a page kept while the index could not be updated
+_search_pages: OrderedDict[tuple, Entry] = OrderedDict()
+_search_pages_lock = threading.Lock()  # gunicorn's threads share it
+
+
+def search(query: search_service.Query) -> Entry | None:
+    """A page of search results, or None for a page past the last; raises
+    ``search_index.Unavailable`` when the index cannot be read."""
+    url = query.url(page=query.page)
+    kept_as = (search_index.stamp(), url)
+    entry = _search_pages.get(kept_as)
+    if entry is not None and time.time() - entry.built_at < SEARCH_PAGE_SECONDS:
+        return entry
+    # a short key: it names the page in a response header (Surrogate-Key)
+    key = "search:" + hashlib.blake2b(url.encode(), digest_size=8).hexdigest()
+    entry = _render(key, "search/results.html", lambda: search_service.results(query), url=url)
+    if entry is not None:
+        with _search_pages_lock:
+            _search_pages[kept_as] = entry
+            while len(_search_pages) > current_app.config["SEARCH_PAGES_KEPT"]:
+                _search_pages.popitem(last=False)
+    return entry
+
+
+Unavailable = search_index.Unavailable
 
 
 def url_of(key: str) -> str:
@@ -120,12 +164,13 @@ def _build_list(key: str, category_id: int, sort: str, page: int) -> Entry | Non
     return _render(key, "goods/list.html", lambda: catalog.list_skus(category_id, sort, page))
 
 
-def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None]) -> Entry | None:
+def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
+            url: str | None = None) -> Entry | None:
     """Read and render in an app and request context of their own: a fresh database
     session (so the rows are read after whatever commit made the page stale) and no trace of
     the visitor whose request this may be (no session, no user, no cookies)."""
     app = current_app._get_current_object()
-    with app.app_context(), app.test_request_context(url_of(key)):
+    with app.app_context(), app.test_request_context(url or url_of(key)):
         values = data()
         if values is None:
             return None

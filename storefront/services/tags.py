@@ -13,6 +13,7 @@ and an edit can never disagree about a name. The vocabulary follows what the pag
 - ``goods:<id>``: a product family's own name and description;
 - ``reviews:<sku id>``, ``order:<id>``, ``user:<id>``: the reviews of a SKU and what they
   show of their order and reviewer;
+- ``search``: every search results page (which SKUs match what, at what price and stock);
 - ``home``: the homepage's carousel, promotions and tiles; ``nav``: the category nav that
   every page shows; ``all``: every page (a bulk import, a deploy);
 - ``page:<key>``: the page itself.
@@ -40,6 +41,7 @@ from storefront.models import (
 ALL = "all"
 NAV = "nav"
 HOME = "home"
+SEARCH = "search"
 
 
 def page(key: str) -> str:
@@ -81,9 +83,9 @@ def user(user_id: int) -> str:
 # and enters another).
 _EDITS: dict[type, Callable[[Callable[[str], set[int]]], set[str]]] = {
     GoodsSKU: lambda v: ({sku(i) for i in v("id")} | {category_skus(i) for i in v("category_id")}
-                         | {goods_skus(i) for i in v("goods_id")}),
-    GoodsCategory: lambda v: {NAV} | {category_skus(i) for i in v("id")},
-    Goods: lambda v: {goods(i) for i in v("id")},
+                         | {goods_skus(i) for i in v("goods_id")} | {SEARCH}),
+    GoodsCategory: lambda v: {NAV, SEARCH} | {category_skus(i) for i in v("id")},
+    Goods: lambda v: {goods(i) for i in v("id")} | {SEARCH},
     GoodsImage: lambda v: {sku(i) for i in v("sku_id")},
     IndexGoodsBanner: lambda v: {HOME},
     IndexPromotionBanner: lambda v: {HOME},

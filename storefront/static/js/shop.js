@@ -1,4 +1,5 @@
-/* Storefront: the homepage carousel and the detail page's picture switcher.
+/* Storefront: the homepage carousel, the detail page's picture switcher and the search
+   box's suggestions.
    Loaded with `defer` from base.html; no inline scripts (a strict CSP is coming). */
 (function () {
   "use strict";
@@ -90,6 +91,37 @@
     });
   }
 
+  /* The header search box: up to five SKU names as the shopper types (optional: the
+     form is a plain GET without it). */
+  function initSuggest(form) {
+    var input = form.querySelector("input[name=q]");
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    if (!list || !window.fetch) return;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim();
+        if (text.length < 2 || text === asked) return;
+        asked = text;
+        fetch(form.getAttribute("data-suggest") + "?q=" + encodeURIComponent(text))
+          .then(function (response) { return response.ok ? response.json() : { names: [] }; })
+          .then(function (data) {
+            if (text !== asked) return; /* the shopper typed on meanwhile */
+            list.textContent = "";
+            data.names.forEach(function (name) {
+              var option = document.createElement("option");
+              option.value = name;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* no suggestions: the box still works */ });
+      }, 150);
+    });
+  }
+
   document.querySelectorAll("[data-carousel]").forEach(initCarousel);
   document.querySelectorAll("[data-gallery]").forEach(initGallery);
+  document.querySelectorAll("form[data-suggest]").forEach(initSuggest);
 })();

@@ -1,0 +1,43 @@
+"""/search: parse, ask the page layer, send (a 503 page when the index cannot be read)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from werkzeug.exceptions import ServiceUnavailable
+
+from storefront.blueprints.edge.views import send_page
+from storefront.services import pages, search_text
+from storefront.services import search as search_service
+from storefront.services.search import Query
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def search() -> Response | tuple[str, int, dict[str, str]]:
+    try:
+        page = pages.search(Query.from_args(request.args))
+    except pages.Unavailable:
+        log.error("search unavailable", exc_info=True)
+        return render_template("errors/error.html", error=ServiceUnavailable(
+            "Search is unavailable for a moment: please try again shortly, or browse the "
+            "categories meanwhile.")), 503, {"Retry-After": "30"}
+    if page is None:
+        abort(404)
+    return send_page(page)
+
+
+@bp.get("/search/suggest")
+def suggest() -> tuple[Response, int]:
+    """Up to five SKU names for the header box's autocomplete (optional: the box works
+    without it)."""
+    text = request.args.get("q", "")[:search_text.MAX_QUERY_CHARS]
+    try:
+        names = search_service.suggestions(text) if len(text.strip()) >= 2 else []
+    except pages.Unavailable:
+        return jsonify(names=[]), 503
+    return jsonify(names=names), 200

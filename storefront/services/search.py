@@ -1,0 +1,197 @@
+"""Product search: what a shopper asked for (``Query``), and the results page's data.
+
+The index (``services.search_index``) finds and ranks SKU ids and counts the facets; the
+cards come from ``services.catalog`` (so a SKU the index still lists but the database no
+longer sells is never shown). Relevance: every word typed must match somewhere; a match in
+the SKU name counts most, then the product's name, the SKU's title, and the detail text;
+a misspelt word also matches words within one or two edits (and a word's beginning).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+import tantivy
+from flask import current_app
+
+from storefront.services import catalog, search_index, search_text, validate
+from storefront.services import tags as tag
+from storefront.services.pagination import Page
+
+SORTS = ("relevance", "price", "-price", "sales")
+FIELD_BOOSTS = (("name", 4.0), ("goods", 3.0), ("title", 2.0), ("detail", 1.0))
+FUZZY_BOOST = 0.5  # a near match counts, below any exact one in the same field
+PRICE_BANDS = ((None, 10), (10, 20), (20, 50), (50, 100), (100, None))
+CATEGORY_FACETS = 12  # the categories with the most matches; a longer list helps nobody
+_PRICE = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?")
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str = ""
+    category: int | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Query:
+        """The query string as asked; a value that is not what its field takes is ignored
+        (a shopper's typo in a URL gets the search without it, never an error)."""
+        sort = args.get("sort", "relevance")
+        return cls(q=args.get("q", "").strip()[:search_text.MAX_QUERY_CHARS * 5],
+                   category=validate.positive_int(args.get("category")),
+                   min_price=_price(args.get("min_price")),
+                   max_price=_price(args.get("max_price")),
+                   in_stock=args.get("in_stock") in ("1", "on", "true"),
+                   sort=sort if sort in SORTS else "relevance",
+                   page=validate.positive_int(args.get("page", "1")) or 1)
+
+    def url(self, **changes: Any) -> str:
+        """This search's address with ``changes``; defaults left out, a new filter or sort
+        goes back to page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        query = replace(self, **changes)
+        params = {"q": query.q, "category": query.category, "min_price": query.min_price,
+                  "max_price": query.max_price, "in_stock": 1 if query.in_stock else None,
+                  "sort": None if query.sort == "relevance" else query.sort,
+                  "page": None if query.page == 1 else query.page}
+        return "/search?" + urlencode({k: v for k, v in params.items() if v is not None})
+
+
+def _price(raw: str | None) -> Decimal | None:
+    return Decimal(raw) if raw and _PRICE.fullmatch(raw) else None
+
+
+def results(query: Query) -> dict[str, Any] | None:
+    """The results page's data; None for a page past the last. ``search_index.Unavailable``
+    when the index cannot be read."""
+    words = search_text.query_words(query.q)
+    data: dict[str, Any] = {
+        "query": query, "words": words,
+        "shortened": len(query.q) > search_text.MAX_QUERY_CHARS, "suggestion": None,
+        "facets": None, "page": None, "tags": [tag.ALL, tag.NAV, tag.SEARCH]}
+    if not words:
+        return data
+    searcher = search_index.searcher()
+    text = _text_query(words)
+    size = current_app.config["LIST_PAGE_SIZE"]
+    found = _search(searcher, _filtered(text, query), query.sort, size, (query.page - 1) * size)
+    if not found.hits and query.page > 1:
+        return None
+    ids = [searcher.doc(address)["id"][0] for _, address in found.hits]
+    data["page"] = Page(catalog.skus_in_order(ids), query.page, size, found.count)
+    data["facets"] = _facets(searcher, _filtered(text, query))
+    data["suggestion"] = _suggestion(searcher, words)
+    return data
+
+
+def ranked_ids(text: str, limit: int = 10) -> list[int]:
+    """The ids of the ``limit`` most relevant SKUs for ``text`` (the engine alone: the
+    bench's comparison of engines asks this of each)."""
+    words = search_text.query_words(text)
+    if not words:
+        return []
+    searcher = search_index.searcher()
+    hits = searcher.search(_text_query(words), limit, count=False).hits
+    return [searcher.doc(address)["id"][0] for _, address in hits]
+
+
+def suggestions(text: str, limit: int = 5) -> list[str]:
+    """The names of the SKUs that best match what is typed so far (the box's autocomplete:
+    a word's beginning matches too)."""
+    return [card["name"] for card in catalog.skus_in_order(ranked_ids(text, limit))]
+
+
+def _word_clauses(schema: tantivy.Schema, word: str) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """One typed word: its terms in any field, exactly (boosted per field), as the start of
+    a longer word, or (four letters and more) within one or two edits."""
+    should, make = tantivy.Occur.Should, tantivy.Query
+    clauses = []
+    for term in search_text.stems(word):
+        clauses += [(should, make.boost_query(make.term_query(schema, field, term), boost))
+                    for field, boost in FIELD_BOOSTS]
+        if search_text.is_cjk(term) or len(word) < 3:
+            continue
+        near = [(0, True)] + ([(1 if len(word) < 8 else 2, False)] if len(word) >= 4 else [])
+        clauses += [(should, make.boost_query(
+            make.fuzzy_term_query(schema, field, term, distance, True, prefix),
+            boost * FUZZY_BOOST)) for distance, prefix in near for field, boost in FIELD_BOOSTS[:3]]
+    return clauses
+
+
+def _text_query(words: list[str]) -> tantivy.Query:
+    """Every word must match (in any field, exactly or nearly)."""
+    schema = search_index.schema()
+    musts = [(tantivy.Occur.Must, tantivy.Query.boolean_query(clauses))
+             for clauses in (_word_clauses(schema, w) for w in words) if clauses]
+    return tantivy.Query.boolean_query(musts) if musts else tantivy.Query.empty_query()
+
+
+def _filtered(text: tantivy.Query, query: Query) -> tantivy.Query:
+    schema, must = search_index.schema(), tantivy.Occur.Must
+    clauses = [(must, text)]
+    if query.category is not None:
+        clauses.append((must, tantivy.Query.term_query(schema, "category", query.category)))
+    if query.min_price is not None or query.max_price is not None:
+        clauses.append((must, tantivy.Query.range_query(
+            schema, "price", tantivy.FieldType.Float,
+            None if query.min_price is None else float(query.min_price),
+            None if query.max_price is None else float(query.max_price))))
+    if query.in_stock:
+        clauses.append((must, tantivy.Query.term_query(schema, "in_stock", True)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _search(searcher: tantivy.Searcher, query: tantivy.Query, sort: str, limit: int,
+            offset: int) -> tantivy.SearchResult:
+    if sort == "relevance":
+        return searcher.search(query, limit, count=True, offset=offset)
+    field = "sales" if sort == "sales" else "price"
+    order = tantivy.Order.Asc if sort == "price" else tantivy.Order.Desc
+    return searcher.search(query, limit, count=True, offset=offset, order_by_field=field,
+                           order=order)
+
+
+def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, Any]:
+    """Counts of the matching SKUs per category, price band and in stock: one pass."""
+    ranges = [{k: v for k, v in (("from", lo), ("to", hi)) if v is not None}
+              for lo, hi in PRICE_BANDS]
+    counted = searcher.aggregate(query, {
+        "category": {"terms": {"field": "category", "size": CATEGORY_FACETS}},
+        "price": {"range": {"field": "price", "ranges": ranges}},
+        "stock": {"terms": {"field": "in_stock"}}})
+    names = catalog.category_names(int(b["key"]) for b in counted["category"]["buckets"])
+    by_category = [{"id": int(b["key"]), "name": names[int(b["key"])], "count": b["doc_count"]}
+                   for b in counted["category"]["buckets"] if int(b["key"]) in names]
+    prices = [{"min": lo, "max": hi, "count": b["doc_count"]}
+              for (lo, hi), b in zip(PRICE_BANDS, counted["price"]["buckets"], strict=True)]
+    in_stock = sum(b["doc_count"] for b in counted["stock"]["buckets"] if b["key"] == 1)
+    return {"categories": sorted(by_category, key=lambda c: (-c["count"], c["name"])),
+            "more_categories": counted["category"]["sum_other_doc_count"] > 0,
+            "prices": prices, "in_stock": in_stock}
+
+
+def _suggestion(searcher: tantivy.Searcher, words: list[str]) -> str | None:
+    """The query with each word no product has replaced by the nearest word one has."""
+    changed, better = False, []
+    for word in words:
+        known_word = any(searcher.doc_freq(field, term) for term in search_text.stems(word)
+                         for field in search_index.TEXT_FIELDS)
+        if known_word or search_text.is_cjk(word) or len(word) < 3:
+            better.append(word)
+            continue
+        known = [t for t, _ in searcher.terms_with_prefix("words", word[:2])]
+        near = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+        changed |= bool(near)
+        better.append(near[0] if near else word)
+    return " ".join(better) if changed else None
