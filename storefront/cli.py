@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(render_index_command)
     app.cli.add_command(warm_pages_command)
+    app.cli.add_command(catch_up_pages_command)
 
 
 @click.command("seed-demo")
@@ -51,6 +52,16 @@ def render_index_command() -> None:
     """Write the static homepage now, without a worker."""
     pages.publish(pages.HOME)
     click.echo(f"Static homepage written to {page_files.path_of(pages.HOME)}")
+
+
+@click.command("catch-up-pages")
+def catch_up_pages_command() -> None:
+    """Before a web node serves: drop its page files if saves happened while it was away
+    (its worker writes them again). Run it once the node's worker listens."""
+    if freshness.catch_up():
+        click.echo(f"page files in {page_files.folder()} were behind: removed, warming")
+    else:
+        click.echo("page files up to date")
 
 
 @click.command("warm-pages")

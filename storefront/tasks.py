@@ -31,6 +31,13 @@ def render_pages(self: Task) -> int:
 
 
 @shared_task(**RETRY)
+def pages_stale(keys: list[str] | None, generation: int | None) -> None:
+    """Broadcast to every node's worker after a save (PAGES_BROADCAST_QUEUE): this node's
+    files of those pages (None: all) go, and this node writes them again."""
+    freshness.apply_here(keys, generation)
+
+
+@shared_task(**RETRY)
 def render_index() -> str:
     """Write the static homepage from the database as it is now."""
     pages.publish(pages.HOME)

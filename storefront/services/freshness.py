@@ -16,6 +16,13 @@ commit too.
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
+
+Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py): each node has page
+files of its own, so steps 2 and 3 happen on every node. The cached pages are shared
+(Redis); the stale keys go out on a Celery broadcast queue (``pages_stale``), and each
+node's worker removes its own files and queues its own renders (``apply_here``: a pending
+set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the workers
+listening at that moment: a node that comes back runs ``catch_up`` before it serves.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 import redis
 from flask import current_app
@@ -99,14 +107,65 @@ def make_fresh(stale: set[str]) -> None:
             page_files.remove(keys)
     except OSError:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
-    if tags.ALL in stale or tags.NAV in stale:
+    everything = tags.ALL in stale or tags.NAV in stale
+    keys = keys | {"home"} if tags.HOME in stale else keys
+    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+        _send("storefront.tasks.pages_stale",
+              args=(None if everything else sorted(keys), page_cache.generation()))
+    elif everything:
         schedule_warm()
     else:
-        schedule_render(keys | {"home"} if tags.HOME in stale else keys)
+        schedule_render(keys)
+
+
+def apply_here(keys: list[str] | None, generation: int | None) -> None:
+    """On each node, from the broadcast: this node's files of ``keys`` (None: all) go, and
+    its worker writes them again."""
+    if keys is None:
+        page_files.remove_all()
+        schedule_warm()
+    else:
+        page_files.remove(keys)
+        schedule_render(keys)
+    if generation is not None:
+        _note_applied(generation)
+
+
+def catch_up() -> bool:
+    """Before a node serves: if saves happened since its files were last brought up to
+    date (the shared invalidation counter moved on), its files all go, so nginx asks the
+    app (whose cache is shared and fresh), and the worker writes them again. True if so."""
+    now, applied = page_cache.generation(), _applied()
+    if now is not None and now == applied:
+        return False
+    page_files.remove_all()
+    if now is not None:
+        _note_applied(now)
+    schedule_warm()
+    return True
+
+
+def _applied_path() -> Path:
+    return page_files.folder() / ".generation"
+
+
+def _applied() -> int | None:
+    try:
+        return int(_applied_path().read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _note_applied(generation: int) -> None:
+    """The newest invalidation this node's files reflect (broadcasts may come out of order)."""
+    if generation > (_applied() or 0):
+        page_files.folder().mkdir(parents=True, exist_ok=True)
+        page_files.write_atomically(_applied_path(), str(generation).encode())
 
 
 def _key(name: str) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
+    node = current_app.config["NODE_NAME"]
+    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{node + ':' if node else ''}{name}"
 
 
 def schedule_render(keys: Iterable[str]) -> None:

@@ -15,6 +15,7 @@ import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
+from storefront.redis_store import acknowledged
 from storefront.services import validate
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def add_to_cart(user_id: int, sku_id: int, count: int, stock: int) -> int:
 
     try:
         (new_count,) = redis_store.client.transaction(check_and_add, key)
+        if not acknowledged(redis_store.client):  # a failover could lose it: say so
+            raise StoreUnavailable("no replica acknowledged the cart write")
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return int(new_count)
