@@ -225,8 +225,10 @@ def _broadcast(queue: str, broadcast: str) -> dict:
     from kombu import Queue
     from kombu.common import Broadcast
 
+    # One routing key for all: over Redis it is part of the PUB/SUB channel's name, and the
+    # default (each node's own queue name) would keep every node on a channel of its own.
     return {
-        "task_queues": (Queue(queue), Broadcast(broadcast)),
-        "task_routes": {"storefront.tasks.pages_stale": {"queue": broadcast,
-                                                         "exchange": broadcast}},
+        "task_queues": (Queue(queue), Broadcast(broadcast, routing_key=broadcast)),
+        "task_routes": {"storefront.tasks.pages_stale": {
+            "queue": broadcast, "exchange": broadcast, "routing_key": broadcast}},
     }

@@ -55,7 +55,10 @@ def warm_pages() -> int:
 def sweep_pages() -> int:
     """The safety net (beat): the homepage, and every catalogue page whose file is missing
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
-    removal may have been lost with the process that committed it), written again."""
+    removal may have been lost with the process that committed it), written again. On a node
+    of several: first the catch-up, in case a save's broadcast never came."""
+    if current_app.config["PAGES_BROADCAST_QUEUE"] and freshness.catch_up():
+        return 0  # this node missed a broadcast (a save that could not reach the broker)
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
     return _publish_paced(due, "sweep")

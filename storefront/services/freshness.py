@@ -34,6 +34,7 @@ from pathlib import Path
 
 import redis
 from flask import current_app
+from kombu import Exchange
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -109,9 +110,13 @@ def make_fresh(stale: set[str]) -> None:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
     everything = tags.ALL in stale or tags.NAV in stale
     keys = keys | {"home"} if tags.HOME in stale else keys
-    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+    if broadcast := current_app.config["PAGES_BROADCAST_QUEUE"]:
+        # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
+        # Redis takes an exchange this process never declared for a direct one: the message
+        # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
         _send("storefront.tasks.pages_stale",
-              args=(None if everything else sorted(keys), page_cache.generation()))
+              args=(None if everything else sorted(keys), page_cache.generation()),
+              declare=[Exchange(broadcast, type="fanout")])
     elif everything:
         schedule_warm()
     else:
