@@ -67,7 +67,8 @@ class Node:
         queue = env["FLASK_CELERY_QUEUE"]
         # The broadcasts get a process of their own (solo pool: one small task at a time):
         # behind a render or a warm in the worker, a stale file would wait seconds to go.
-        listener = self._celery("listener", [self.cluster.broadcast, "--pool=solo"])
+        listener = self._celery("listener", [self.cluster.broadcast, "--pool=solo"],
+                                FLASK_PAGES_POLL_SECONDS="1")
         worker = self._celery("worker", [queue, "--concurrency=1", "--beat", "--schedule",
                                          str(self.workdir / "celerybeat-schedule")])
         for proc in (listener, worker):
@@ -83,14 +84,14 @@ class Node:
                             == 200, 60, f"{self.name} gunicorn")
         self.procs.append(self._start_nginx())
 
-    def _celery(self, role: str, args: list[str]) -> servers.Process:
+    def _celery(self, role: str, args: list[str], **env: str) -> servers.Process:
         """``role``: listener or worker; ``args``: its queue, then options."""
         cmd = [sys.executable, "-m", "celery", "-A", "celery_worker", "worker",
                "--loglevel=INFO", "--without-gossip", "--without-mingle",
                "--without-heartbeat", "-n", f"{role}.{self.name}.{self.cluster.net.prefix}@%h",
                "-Q", *args]
         proc = servers.start(f"{self.name} {role}", self._in_ns(cmd),
-                             log_path=self.workdir / f"{role}.log", env=self.env())
+                             log_path=self.workdir / f"{role}.log", env={**self.env(), **env})
         self.procs.append(proc)
         return proc
 

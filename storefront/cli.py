@@ -56,10 +56,10 @@ def render_index_command() -> None:
 
 @click.command("catch-up-pages")
 def catch_up_pages_command() -> None:
-    """Before a web node serves: drop its page files if saves happened while it was away
-    (its worker writes them again). Run it once the node's worker listens."""
+    """Before a web node serves (several nodes): remove the files of the pages that changed
+    while it was away (all of them on its first start); its worker writes them again."""
     if freshness.catch_up():
-        click.echo(f"page files in {page_files.folder()} were behind: removed, warming")
+        click.echo(f"stale page files in {page_files.folder()} removed; the worker writes them")
     else:
         click.echo("page files up to date")
 

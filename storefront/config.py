@@ -46,6 +46,9 @@ class Defaults:
     # worker hears of each save through this broadcast queue ("": one machine, no broadcast)
     PAGES_BROADCAST_QUEUE = ""
     NODE_NAME = ""  # this node's name among them (its pending renders); "": the hostname
+    # The node's listener also reads the log of stale pages this often by itself (0: never;
+    # deploy/cluster.py sets 1): the bound on freshness when a broadcast is lost
+    PAGES_POLL_SECONDS = 0.0
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
     INDEX_SAFETY_NET_SECONDS = 60  # beat writes the homepage (and sweeps old page files) this
     # often, in case a save could not reach the broker

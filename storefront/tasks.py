@@ -31,10 +31,10 @@ def render_pages(self: Task) -> int:
 
 
 @shared_task(**RETRY)
-def pages_stale(keys: list[str] | None, generation: int | None) -> None:
-    """Broadcast to every node's worker after a save (PAGES_BROADCAST_QUEUE): this node's
-    files of those pages (None: all) go, and this node writes them again."""
-    freshness.apply_here(keys, generation)
+def pages_stale() -> None:
+    """Broadcast to every node's listener after a save (PAGES_BROADCAST_QUEUE): this node's
+    files of the pages logged stale go, and its worker writes them again."""
+    freshness.catch_up()
 
 
 @shared_task(**RETRY)
@@ -57,8 +57,8 @@ def sweep_pages() -> int:
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
     removal may have been lost with the process that committed it), written again. On a node
     of several: first the catch-up, in case a save's broadcast never came."""
-    if current_app.config["PAGES_BROADCAST_QUEUE"] and freshness.catch_up():
-        return 0  # this node missed a broadcast (a save that could not reach the broker)
+    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+        freshness.catch_up()  # in case this node missed a broadcast
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
     return _publish_paced(due, "sweep")

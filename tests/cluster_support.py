@@ -72,16 +72,17 @@ class Browser:
         assert status == 302, (status, text[:500])
 
     def save_sku(self, sku_id: int, **changes: str) -> float:
-        """Through the admin's edit form, as staff would; returns when the save answered
-        (the commit is done by then)."""
+        """Through the admin's edit form, as staff would; returns when the save was sent
+        (the commit happens after that, and is done when this returns)."""
         from tests.test_admin import form_fields
 
         path = f"/admin/goodssku/edit/?id={sku_id}"
         status, page = self.get(path)
         assert status == 200, (path, status)
+        self.posted_at = time.monotonic()
         status, text = self.request("POST", path, {**form_fields(page), **changes})
         assert status == 302, (status, text[:500])
-        return time.monotonic()
+        return self.posted_at
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> float:

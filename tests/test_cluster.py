@@ -10,6 +10,11 @@ even on failure, and the test checks that no namespace or link of the run is lef
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -20,7 +25,7 @@ import pymysql
 import pytest
 
 from devtools import netns, servers
-from devtools.cluster import Cluster
+from devtools.cluster import GUNICORN_PORT, Cluster
 from tests.cluster_support import Browser, require, wait_for
 from tests.conftest import MARIADB, PASSWORD, mariadb_connection
 
@@ -50,6 +55,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         _db(name, "UPDATE goods_sku SET stock = 1000000 WHERE id = %s", SKU)
         for node in c.nodes:  # the start-up warm has written the page
             wait_for(lambda n=node: _file(n).is_file(), 30, f"{node.name}'s page file")
+            # ... and the app has rendered one (a cold worker's first render is slow)
+            assert servers.http_status(GUNICORN_PORT, f"/goods/{SKU}", node.address) == 200
         yield c
     finally:
         c.stop()
@@ -99,8 +106,7 @@ def test_a_save_on_node_a_is_on_node_b_within_a_second(cluster):
     delays = []
     for _ in range(5):
         price = _new_price()
-        started = time.monotonic()  # before the save: the delay counts the whole request
-        staff.save_sku(SKU, price=price)
+        started = staff.save_sku(SKU, price=price)  # sent: the delay counts the whole save
         wait_for(lambda p=price: _shows(b.url, p), 5, "node B fresh")
         delays.append(time.monotonic() - started)
         assert _shows(a.url, price) and _shows(cluster.url, price)
@@ -113,6 +119,7 @@ def test_a_save_on_node_a_is_on_node_b_within_a_second(cluster):
 
 def test_a_node_down_during_a_save_serves_the_fresh_page_when_back(cluster):
     a, b = cluster.nodes
+    wait_for(lambda: _file(b).is_file(), 20, "node B's file written")
     before = _file(b).read_text()
     b.stop()
     price = _new_price()
@@ -212,6 +219,52 @@ def test_a_redis_failover_under_traffic_loses_no_acknowledged_cart_line(cluster)
             price = _new_price()
     for node in cluster.nodes:
         wait_for(lambda n=node: _file_has(n, price), 20, f"{node.name} rendered")
+
+
+def test_make_cluster_prints_its_addresses_and_leaves_nothing_behind_on_sigterm(cluster):
+    """The ops interface of deploy/cluster.py (``make cluster``), with one node, on the
+    module cluster's database (already seeded: the script seeds only what is missing)."""
+    env = {**os.environ, "NODES": "1", "SECRET_KEY": "s" * 64,
+           "DATABASE_URL": cluster.database_url}
+    before = netns.ip("-o", "link").stdout.count("\n"), netns.ip("netns", "list").stdout
+    proc = subprocess.Popen([sys.executable, str(servers.ROOT / "deploy" / "cluster.py")],  # noqa: S603
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        lines = _read_until(proc, "cluster ready", 120)
+        assert re.fullmatch(r"node 1 http://10\.\d+\.1\.2:\d+", lines[0]), lines
+        assert re.fullmatch(r"balancer http://127\.0\.0\.1:\d+", lines[1]), lines
+        node, balancer = lines[0].split()[2], lines[1].split()[1]
+        assert Browser(balancer).get("/")[0] == 200
+        assert Browser(node).get("/users/login")[0] == 200
+        assert Browser(node).get("/admin/")[0] in (302, 403)  # the admin, asking who you are
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "cluster stopped" in proc.stdout.read()
+    after = netns.ip("-o", "link").stdout.count("\n"), netns.ip("netns", "list").stdout
+    assert after == before, "namespaces or links left behind"
+    left = subprocess.run(["ps", "-o", "pid=,cmd=", "-s", str(proc.pid)],  # noqa: S603, S607
+                          capture_output=True, text=True).stdout.strip()
+    assert not left, f"processes left behind:\n{left}"
+
+
+def _read_until(proc: subprocess.Popen, last: str, seconds: float) -> list[str]:
+    """The lines the script printed up to ``last`` (other output, such as warnings, aside)."""
+    lines: list[str] = []
+    timer = threading.Timer(seconds, lambda: os.killpg(proc.pid, signal.SIGTERM))
+    timer.start()
+    try:
+        for line in proc.stdout:
+            if line.startswith(("node ", "balancer ", "cluster ")):
+                lines.append(line.strip())
+            if line.strip() == last:
+                return lines
+    finally:
+        timer.cancel()
+    raise AssertionError(f"no {last!r} line; got {lines}")
 
 
 def cluster_db(cluster: Cluster) -> str:

@@ -19,15 +19,16 @@ Renders coalesce: stale keys gather in a Redis set and one task, queued at most 
 
 Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py): each node has page
 files of its own, so steps 2 and 3 happen on every node. The cached pages are shared
-(Redis); the stale keys go out on a Celery broadcast queue (``pages_stale``), and each
-node's worker removes its own files and queues its own renders (``apply_here``: a pending
-set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the workers
-listening at that moment: a node that comes back runs ``catch_up`` before it serves.
+(Redis); a Celery broadcast queue (``pages_stale``) wakes every
+node's listener, which removes its own files and queues its own renders (``catch_up``: a
+pending set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the
+nodes listening at that moment, so it carries nothing: the keys are in a log in Redis.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -110,62 +111,103 @@ def make_fresh(stale: set[str]) -> None:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
     everything = tags.ALL in stale or tags.NAV in stale
     keys = keys | {"home"} if tags.HOME in stale else keys
-    if broadcast := current_app.config["PAGES_BROADCAST_QUEUE"]:
-        # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
-        # Redis takes an exchange this process never declared for a direct one: the message
-        # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
-        _send("storefront.tasks.pages_stale",
-              args=(None if everything else sorted(keys), page_cache.generation()),
-              declare=[Exchange(broadcast, type="fanout")])
+    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+        announce(None if everything else keys)
     elif everything:
         schedule_warm()
     else:
         schedule_render(keys)
 
 
-def apply_here(keys: list[str] | None, generation: int | None) -> None:
-    """On each node, from the broadcast: this node's files of ``keys`` (None: all) go, and
-    its worker writes them again."""
-    if keys is None:
-        page_files.remove_all()
-        schedule_warm()
-    else:
-        page_files.remove(keys)
-        schedule_render(keys)
-    if generation is not None:
-        _note_applied(generation)
+# Several nodes. The stale keys go into a log in Redis (a sorted set scored by Redis's
+# clock), and a broadcast wakes every node's listener, which reads the log since its last
+# read. The listener also reads the log every PAGES_POLL_SECONDS by itself (a version check):
+# a broadcast a node missed (it was down; kombu lost its subscription in a failover) costs
+# at most that long. The catch-up before a node serves again reads it too. Each read starts
+# OVERLAP_SECONDS early, so a change logged just after the last read is not skipped; what
+# the last read already saw there is noted, so it is not removed twice.
+LOG_SECONDS = 24 * 3600  # a node away longer than this starts from no files at all
+OVERLAP_SECONDS = 2.0
+EVERYTHING = "*"
+
+
+def announce(keys: set[str] | None) -> None:
+    """Log the stale pages (None: every page) for every node, then wake the nodes."""
+    if keys is not None and not keys:
+        return  # no page carried those tags
+    client = redis_store.client
+    try:
+        now = _redis_now(client)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.zadd(_shared("changes"), {f"{now}|{k}": now
+                                           for k in (keys if keys is not None else [EVERYTHING])})
+            pipe.zremrangebyscore(_shared("changes"), "-inf", now - LOG_SECONDS)
+            pipe.execute()
+    except redis.RedisError:  # the broker is on that Redis too: the sweep catches up
+        log.error("freshness: could not log the stale pages for the nodes", exc_info=True)
+        return
+    broadcast = current_app.config["PAGES_BROADCAST_QUEUE"]
+    # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
+    # Redis takes an exchange this process never declared for a direct one: the message
+    # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
+    _send("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
 
 
 def catch_up() -> bool:
-    """Before a node serves: if saves happened since its files were last brought up to
-    date (the shared invalidation counter moved on), its files all go, so nginx asks the
-    app (whose cache is shared and fresh), and the worker writes them again. True if so."""
-    now, applied = page_cache.generation(), _applied()
-    if now is not None and now == applied:
-        return False
-    page_files.remove_all()
-    if now is not None:
-        _note_applied(now)
-    schedule_warm()
-    return True
-
-
-def _applied_path() -> Path:
-    return page_files.folder() / ".generation"
-
-
-def _applied() -> int | None:
+    """On this node: remove the files of the pages logged stale since its last read (all of
+    them when it has no read on record, or one older than the log), and have its worker
+    write them again. True if any went. Redis down: every file goes (the app serves)."""
     try:
-        return int(_applied_path().read_text())
-    except (OSError, ValueError):
-        return None
+        client = redis_store.client
+        now, (since, seen) = _redis_now(client), _last_read()
+        if since is None or since < now - LOG_SECONDS:
+            logged, keys = [], {EVERYTHING}
+        else:
+            logged = client.zrangebyscore(_shared("changes"), since - OVERLAP_SECONDS, "+inf")
+            keys = {item.split("|", 1)[1] for item in logged if item not in seen}
+    except redis.RedisError:
+        log.error("freshness: no change log (Redis down); removing every page file",
+                  exc_info=True)
+        page_files.remove_all()
+        return True
+    if EVERYTHING in keys:
+        page_files.remove_all()
+        schedule_warm()
+    elif keys:
+        page_files.remove(keys)
+        schedule_render(keys)
+    # what the next read's overlap will show again, so that it is not removed twice
+    _note_read(now, [item for item in logged if float(item.split("|", 1)[0])
+                     >= now - OVERLAP_SECONDS])
+    return bool(keys)
 
 
-def _note_applied(generation: int) -> None:
-    """The newest invalidation this node's files reflect (broadcasts may come out of order)."""
-    if generation > (_applied() or 0):
-        page_files.folder().mkdir(parents=True, exist_ok=True)
-        page_files.write_atomically(_applied_path(), str(generation).encode())
+def _redis_now(client: redis.Redis) -> float:
+    """Redis's clock: one clock for every node's reads and writes of the log."""
+    seconds, micros = client.time()
+    return round(seconds + micros / 1e6, 6)
+
+
+def _read_path() -> Path:
+    return page_files.folder() / ".changes-read"
+
+
+def _last_read() -> tuple[float | None, set[str]]:
+    try:
+        note = json.loads(_read_path().read_text())
+        return float(note["read"]), set(note["seen"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, set()
+
+
+def _note_read(now: float, seen: list[str]) -> None:
+    page_files.folder().mkdir(parents=True, exist_ok=True)
+    page_files.write_atomically(_read_path(), json.dumps({"read": now, "seen": seen}).encode())
+
+
+def _shared(name: str) -> str:
+    """A key all nodes share (``_key`` is this node's own)."""
+    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
 
 
 def _key(name: str) -> str:
