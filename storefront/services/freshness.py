@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
 from storefront.models import GoodsSKU
+from storefront.redis_store import acknowledged
 from storefront.services import page_cache, page_files, shopper, tags
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,8 @@ def announce(keys: set[str] | None) -> None:
                                            for k in (keys if keys is not None else [EVERYTHING])})
             pipe.zremrangebyscore(_shared("changes"), "-inf", now - LOG_SECONDS)
             pipe.execute()
+        if not acknowledged(client):  # the nodes may miss it after a failover (the sweep)
+            log.warning("freshness: no replica acknowledged the log of stale pages")
     except redis.RedisError:  # the broker is on that Redis too: the sweep catches up
         log.error("freshness: could not log the stale pages for the nodes", exc_info=True)
         return
