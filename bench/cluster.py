@@ -62,7 +62,8 @@ def _load(cluster: Cluster, load: wrk.Load) -> dict[str, Any]:
     shopper.sign_in("bench", PASSWORD)
     cookie = "; ".join(f"{k}={v}" for k, v in shopper.cookies.items())
     figures = {}
-    for name, headers in (("anonymous", None), ("signed_in", {"Cookie": cookie})):
+    encoding = {"Accept-Encoding": "br, gzip"}  # as browsers send (bench/figures.py too)
+    for name, headers in (("anonymous", encoding), ("signed_in", {**encoding, "Cookie": cookie})):
         wrk.run(cluster.url + "/", load, load.warmup_s, headers)
         figures[name] = wrk.run(cluster.url + "/", load, load.duration_s, headers).as_dict()
     return figures
@@ -124,15 +125,16 @@ def line(results: dict[str, Any]) -> str:
     """The report's line for this figure."""
     if "skipped" in results:
         return f"Cluster: not measured ({results['skipped']})."
-    sizes = ", ".join(
+    sizes = "; ".join(
         f"{n} node{'s' if int(n) > 1 else ''}: anonymous {f['anonymous']['rps']:.0f} req/s "
         f"(p99 {f['anonymous']['p99_ms']:.1f} ms, {f['anonymous']['errors']} errors), "
         f"signed-in {f['signed_in']['rps']:.0f} req/s (p99 {f['signed_in']['p99_ms']:.1f} ms, "
         f"{f['signed_in']['errors']} errors)" for n, f in results["nodes"].items())
     fo = results.get("failover", {})
-    return (f"Cluster (make cluster, homepage through the balancer): {sizes}. Redis failover "
-            f"under light traffic: replica promoted {fo.get('promoted_s', 0):.2f} s after "
-            f"the master was killed; 5xx for {fo.get('window_s', 0):.2f} s "
+    promoted, window = fo.get("promoted_s", 0.0), fo.get("window_s", 0.0)
+    return (f"Cluster (make cluster, homepage through the balancer, br/gzip): {sizes}. "
+            f"Redis failover under light traffic: replica promoted {promoted:.2f} s after "
+            f"the master was killed; 5xx for {window:.2f} s "
             f"({fo.get('failed', 0)} of {fo.get('answers', 0)} answers), none after.")
 
 

@@ -16,6 +16,7 @@ from flask import Flask
 
 from devtools.sentinels import SentinelSet
 from storefront import create_app
+from storefront.config import ConfigError
 from storefront.extensions import cache, redis_store
 from storefront.services import shopper, throttle
 
@@ -115,3 +116,10 @@ def test_a_failover_keeps_every_acknowledged_cart_write(sentinels, tmp_path):
                 assert time.monotonic() < deadline, "no cart write after the failover"
                 time.sleep(0.1)
     assert count == 51
+
+
+@pytest.mark.parametrize("spec", ["127.0.0.1", "127.0.0.1:port", ":26379", "a:1,,b"])
+def test_a_malformed_sentinel_list_stops_the_app_with_its_reason(spec, tmp_path):
+    with pytest.raises(ConfigError, match="REDIS_SENTINELS"):
+        create_app({"TESTING": True, "REDIS_SENTINELS": spec,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 's.sqlite'}"})
