@@ -58,7 +58,7 @@ def render_index_command() -> None:
 def catch_up_pages_command() -> None:
     """Before a web node serves (several nodes): remove the files of the pages that changed
     while it was away (all of them on its first start); its worker writes them again."""
-    if freshness.catch_up():
+    if freshness.catch_up(before_serving=True):
         click.echo(f"stale page files in {page_files.folder()} removed; the worker writes them")
     else:
         click.echo("page files up to date")

@@ -156,10 +156,12 @@ def announce(keys: set[str] | None) -> None:
     _send("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
 
 
-def catch_up() -> bool:
+def catch_up(before_serving: bool = False) -> bool:
     """On this node: remove the files of the pages logged stale since its last read (all of
     them when it has no read on record, or one older than the log), and have its worker
-    write them again. True if any went. Redis down: every file goes (the app serves)."""
+    write them again. True if any went. Redis down: the next read makes up for this one,
+    but a node about to serve cannot know what it missed, so all its files go (the app
+    serves them meanwhile, and the sweep writes them again)."""
     try:
         client = redis_store.client
         now, (since, seen) = _redis_now(client), _last_read()
@@ -169,10 +171,10 @@ def catch_up() -> bool:
             logged = client.zrangebyscore(_shared("changes"), since - OVERLAP_SECONDS, "+inf")
             keys = {item.split("|", 1)[1] for item in logged if item not in seen}
     except redis.RedisError:
-        log.error("freshness: no change log (Redis down); removing every page file",
-                  exc_info=True)
-        page_files.remove_all()
-        return True
+        log.error("freshness: no change log (Redis down)", exc_info=True)
+        if before_serving:
+            page_files.remove_all()
+        return before_serving
     if EVERYTHING in keys:
         page_files.remove_all()
         schedule_warm()
