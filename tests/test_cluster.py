@@ -49,6 +49,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     name = f"sf_cluster_{uuid.uuid4().hex[:8]}"
     url = f"mysql+pymysql://root@{MARIADB['host']}:{MARIADB['port']}/{name}?charset=utf8mb4"
     c = Cluster(2, database_url=url, workdir=tmp_path_factory.mktemp("cluster"))
+    # a SIGTERM (a CI timeout) would end pytest without finalizers, leaving the namespaces
+    # and servers behind: as an interrupt, pytest tears the fixtures down first
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         c.start()
         c.flask(["create-admin", "--username", STAFF, "--email", "boss@example.com",
@@ -61,8 +64,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         yield c
     finally:
         c.stop()
+        signal.signal(signal.SIGTERM, previous)
         _db(None, f"DROP DATABASE IF EXISTS `{name}`")
         assert not netns.leftovers(c.net.prefix), "the cluster left namespaces or links"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _db(database: str | None, sql: str, *args: object) -> list[tuple]:
