@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app storefront
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test stack bench lint format clean
+.PHONY: run test stack cluster bench lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ test: $(STAMP)
 stack: $(STAMP)
 	deploy/stack.sh
 
-## bench: the shop against this machine's own floor (MariaDB, Redis; installs wrk), < 10 min
+## cluster: NODES web nodes (network namespaces) behind a load balancer, Redis through
+## Sentinel (deploy/cluster.py; root, iproute2, nginx); Ctrl-C stops and removes it all
+NODES ?= 3
+cluster: $(STAMP)
+	NODES=$(NODES) exec $(BIN)/python deploy/cluster.py
+
+## bench: the shop against this machine's own floor (MariaDB, Redis; installs wrk), then the cluster, < 14 min
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

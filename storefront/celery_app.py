@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from celery import Celery, Task, signals
 from flask import Flask
@@ -20,7 +22,27 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    every = float(app.config["PAGES_POLL_SECONDS"])
+    if every > 0:
+        signals.worker_ready.connect(lambda **_: _poll_changes(app, every), weak=False)
     return celery_app
+
+
+def _poll_changes(app: Flask, every: float) -> None:
+    """A node's listener reads the log of stale pages by itself too (services/freshness.py):
+    Redis pub/sub delivers a broadcast only to those subscribed at that moment."""
+    from storefront.services import freshness
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            with app.app_context():
+                try:
+                    freshness.catch_up()
+                except Exception:  # the next round tries again
+                    task_log.warning("reading the log of stale pages failed", exc_info=True)
+
+    threading.Thread(target=loop, name="pages-poll", daemon=True).start()
 
 
 # Task lifecycle lines, in the same logfmt as the request log.

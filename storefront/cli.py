@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(render_index_command)
     app.cli.add_command(warm_pages_command)
     app.cli.add_command(search_reindex_command)
+    app.cli.add_command(catch_up_pages_command)
 
 
 @click.command("seed-demo")
@@ -55,6 +56,16 @@ def render_index_command() -> None:
     """Write the static homepage now, without a worker."""
     pages.publish(pages.HOME)
     click.echo(f"Static homepage written to {page_files.path_of(pages.HOME)}")
+
+
+@click.command("catch-up-pages")
+def catch_up_pages_command() -> None:
+    """Before a web node serves (several nodes): remove the files of the pages that changed
+    while it was away (all of them on its first start); its worker writes them again."""
+    if freshness.catch_up(before_serving=True):
+        click.echo(f"stale page files in {page_files.folder()} removed; the worker writes them")
+    else:
+        click.echo("page files up to date")
 
 
 @click.command("warm-pages")

@@ -8,6 +8,7 @@ cache, an in-process Redis stand-in and inline Celery tasks. Setting ``DATABASE_
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 
 from flask import Flask
@@ -22,6 +23,14 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 280}
     REDIS_URL = ""  # empty: the in-process stand-in (fakeredis)
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
+    # "host:port,host:port,...": Redis through these Sentinels (wins over REDIS_URL), for
+    # the client, the page cache, the throttle and the Celery broker alike
+    REDIS_SENTINELS = ""
+    REDIS_MASTER_NAME = "storefront"  # the name the Sentinels monitor the master under
+    # Cart writes answer success only once this many replicas hold them (WAIT); None: 1
+    # through Sentinel (a failover promotes a replica), 0 on one Redis
+    REDIS_WAIT_REPLICAS: int | None = None
+    REDIS_WAIT_MS = 100  # how long a cart write waits for that acknowledgement
     MEDIA_ROOT: str | None = None  # None: <instance>/media
     STATIC_PAGES_DIR: str | None = None  # None: <instance>/static_pages
     SEARCH_INDEX_DIR: str | None = None  # None: <instance>/search (one per node: README)
@@ -34,6 +43,13 @@ class Defaults:
     CELERY_TASK_ALWAYS_EAGER: bool | None = None  # None: eager unless REDIS_URL is set
     CELERY_QUEUE = "storefront"  # the worker consumes it; one per shop on a shared broker
     CELERY_BROKER_URL = ""  # empty: REDIS_URL
+    # Several web nodes (deploy/cluster.py): each has its own page files, so every node's
+    # worker hears of each save through this broadcast queue ("": one machine, no broadcast)
+    PAGES_BROADCAST_QUEUE = ""
+    NODE_NAME = ""  # this node's name among them (its pending renders); "": the hostname
+    # The node's listener also reads the log of stale pages this often by itself (0: never;
+    # deploy/cluster.py sets 1): the bound on freshness when a broadcast is lost
+    PAGES_POLL_SECONDS = 0.0
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
     INDEX_SAFETY_NET_SECONDS = 60  # beat writes the homepage (and sweeps old page files) this
     # often, in case a save could not reach the broker
@@ -77,6 +93,8 @@ class Defaults:
 ENV_NAMES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "REDIS_URL": "REDIS_URL",
+    "REDIS_SENTINELS": "REDIS_SENTINELS",
+    "REDIS_MASTER_NAME": "REDIS_MASTER_NAME",
     "SECRET_KEY": "SECRET_KEY",
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
@@ -103,7 +121,8 @@ class ConfigError(RuntimeError):
 def _derive(app: Flask) -> None:
     """Settings that follow from others once every source has spoken."""
     cfg = app.config
-    on_services = bool(cfg["SQLALCHEMY_DATABASE_URI"] or cfg["REDIS_URL"])
+    on_services = bool(cfg["SQLALCHEMY_DATABASE_URI"] or cfg["REDIS_URL"]
+                       or cfg["REDIS_SENTINELS"])
     if on_services and cfg["SECRET_KEY"] == DEV_SECRET_KEY and not cfg["TESTING"]:
         raise ConfigError(
             "SECRET_KEY is not set. Outside the embedded defaults it signs every session and "
@@ -121,22 +140,33 @@ def _derive(app: Flask) -> None:
     )
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
     redis_url = cfg["REDIS_URL"]
+    sentinels = sentinel_addresses(cfg["REDIS_SENTINELS"])
+    on_redis = bool(redis_url or sentinels)
+    if cfg["REDIS_WAIT_REPLICAS"] is None:
+        cfg["REDIS_WAIT_REPLICAS"] = 1 if sentinels else 0
     if "CACHE_TYPE" not in cfg:
-        if redis_url:
+        # a dead Redis must cost a page a moment, not hang it
+        timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        if sentinels:
+            cfg["CACHE_TYPE"] = "storefront.redis_store.SentinelCache"
+            cfg["CACHE_REDIS_SENTINELS"] = sentinels
+            cfg["CACHE_REDIS_SENTINEL_MASTER"] = cfg["REDIS_MASTER_NAME"]
+            cfg.setdefault("CACHE_OPTIONS", {**timeouts, **{f"sentinel_{k}": v
+                                                            for k, v in timeouts.items()}})
+        elif redis_url:
             cfg["CACHE_TYPE"] = "RedisCache"
             cfg["CACHE_REDIS_URL"] = redis_url
-            # a dead Redis must cost a page a moment, not hang it
-            cfg.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5,
-                                             "socket_timeout": 0.5})
+            cfg.setdefault("CACHE_OPTIONS", timeouts)
         else:
             cfg["CACHE_TYPE"] = "SimpleCache"
     if cfg["CELERY_TASK_ALWAYS_EAGER"] is None:
-        cfg["CELERY_TASK_ALWAYS_EAGER"] = not redis_url
+        cfg["CELERY_TASK_ALWAYS_EAGER"] = not on_redis
+    cfg["NODE_NAME"] = cfg["NODE_NAME"] or (socket.gethostname()
+                                            if cfg["PAGES_BROADCAST_QUEUE"] else "")
     cfg.setdefault(
         "CELERY",
         {
-            # kombu warns "No hostname was supplied" for a bare "memory://"
-            "broker_url": cfg.get("CELERY_BROKER_URL") or redis_url or "memory://localhost/",
+            "broker_url": cfg.get("CELERY_BROKER_URL") or _broker_url(sentinels, redis_url),
             "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
             "task_default_queue": cfg["CELERY_QUEUE"],
             "task_eager_propagates": True,
@@ -150,7 +180,13 @@ def _derive(app: Flask) -> None:
             "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
                                           "interval_step": 0.2, "interval_max": 0.5},
             "broker_connection_timeout": 2,
-            "broker_transport_options": _redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
+            "broker_transport_options": {
+                **_redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
+                **({"master_name": cfg["REDIS_MASTER_NAME"],
+                    "sentinel_kwargs": {"socket_timeout": 0.5,
+                                        "socket_connect_timeout": 0.5}} if sentinels else {}),
+            },
+            **_broadcast(cfg["CELERY_QUEUE"], cfg["PAGES_BROADCAST_QUEUE"]),
             "beat_schedule": {
                 "pages-safety-net": {
                     "task": "storefront.tasks.sweep_pages",
@@ -169,4 +205,42 @@ def _redelivery(visibility_timeout: int) -> dict[str, int]:
         "visibility_timeout": visibility_timeout,
         "unacked_restore_interval": min(10, max(1, visibility_timeout // 2)),
         "unacked_restore_throttle": 1,
+    }
+
+
+def sentinel_addresses(spec: str) -> list[tuple[str, int]]:
+    """``REDIS_SENTINELS`` ("host:port,host:port") as (host, port) pairs."""
+    addresses = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(f"REDIS_SENTINELS: {item!r} is not host:port")
+        addresses.append((host.strip("[]"), int(port)))
+    return addresses
+
+
+def _broker_url(sentinels: list[tuple[str, int]], redis_url: str) -> str:
+    """kombu's spelling of several Sentinels: sentinel://h:p;sentinel://h:p (the master's
+    name goes in the transport options)."""
+    if sentinels:
+        return ";".join(f"sentinel://{host}:{port}" for host, port in sentinels)
+    # kombu warns "No hostname was supplied" for a bare "memory://"
+    return redis_url or "memory://localhost/"
+
+
+def _broadcast(queue: str, broadcast: str) -> dict:
+    """With several nodes: the node's own queue, plus a fanout queue that every node's worker
+    consumes (kombu's Broadcast; over Redis a PUBLISH, so a worker that is down misses it:
+    freshness.catch_up covers that when the node comes back)."""
+    if not broadcast:
+        return {}
+    from kombu import Queue
+    from kombu.common import Broadcast
+
+    # One routing key for all: over Redis it is part of the PUB/SUB channel's name, and the
+    # default (each node's own queue name) would keep every node on a channel of its own.
+    return {
+        "task_queues": (Queue(queue), Broadcast(broadcast, routing_key=broadcast)),
+        "task_routes": {"storefront.tasks.pages_stale": {
+            "queue": broadcast, "exchange": broadcast, "routing_key": broadcast}},
     }

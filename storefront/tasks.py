@@ -11,7 +11,7 @@ from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storefront.services import freshness, page_files, pages, search_index, stock
+from storefront.services import freshness, page_files, pages, stock
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,10 @@ def render_pages(self: Task) -> int:
 
 
 @shared_task(**RETRY)
-def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[int]) -> int:
-    """This node's search index, updated for these rows: what a cluster sends on a
-    broadcast queue so every node's index hears of an edit (README, "Search")."""
-    return search_index.update(sku_ids, goods_ids, category_ids)
+def pages_stale() -> None:
+    """Broadcast to every node's listener after a save (PAGES_BROADCAST_QUEUE): this node's
+    files of the pages logged stale go, and its worker writes them again."""
+    freshness.catch_up()
 
 
 @shared_task(**RETRY)
@@ -55,9 +55,12 @@ def warm_pages() -> int:
 def sweep_pages() -> int:
     """The safety net (beat): the homepage, and every catalogue page whose file is missing
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
-    removal may have been lost with the process that committed it), written again; and
-    the index the headers count carts by, built again (services/stock.py)."""
+    removal may have been lost with the process that committed it), written again; the index
+    the headers count carts by, built again (services/stock.py). On a node of several: first
+    the catch-up, in case a save's broadcast never came."""
     stock.rebuild()
+    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+        freshness.catch_up()  # in case this node missed a broadcast
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
     return _publish_paced(due, "sweep")

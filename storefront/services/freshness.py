@@ -19,21 +19,32 @@ everything rebuilds it).
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
+
+Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py): each node has page
+files of its own, so steps 2 and 3 happen on every node. The cached pages are shared
+(Redis); a Celery broadcast queue (``pages_stale``) wakes every
+node's listener, which removes its own files and queues its own renders (``catch_up``: a
+pending set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the
+nodes listening at that moment, so it carries nothing: the keys are in a log in Redis.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 import redis
 from flask import current_app
+from kombu import Exchange
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import redis_store
 from storefront.models import Goods, GoodsCategory, GoodsSKU
+from storefront.redis_store import acknowledged
 from storefront.services import page_cache, page_files, search_index, shopper, stock, tags
 
 log = logging.getLogger(__name__)
@@ -94,8 +105,12 @@ def _after_commit(session: Session) -> None:
     rows = session.info.pop(SEARCH_ROWS, None)
     if stale:
         make_fresh(stale)
-    if rows or (stale and tags.ALL in stale):
-        update_search(*(rows or ((), (), ())), everything=bool(stale and tags.ALL in stale))
+    everything = bool(stale and tags.ALL in stale)
+    if rows or everything:
+        rows = rows or (set(), set(), set())
+        update_search(*rows, everything=everything)
+        if current_app.config["PAGES_BROADCAST_QUEUE"]:  # every other node's index too
+            announce(search_items(rows, everything))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -136,14 +151,140 @@ def make_fresh(stale: set[str]) -> None:
             page_files.remove(keys)
     except OSError:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
-    if tags.ALL in stale or tags.NAV in stale:
+    everything = tags.ALL in stale or tags.NAV in stale
+    keys = keys | {"home"} if tags.HOME in stale else keys
+    if current_app.config["PAGES_BROADCAST_QUEUE"]:
+        announce(None if everything else keys)
+    elif everything:
         schedule_warm()
     else:
-        schedule_render(keys | {"home"} if tags.HOME in stale else keys)
+        schedule_render(keys)
+
+
+# Several nodes. The stale keys go into a log in Redis (a sorted set scored by Redis's
+# clock), and a broadcast wakes every node's listener, which reads the log since its last
+# read. The listener also reads the log every PAGES_POLL_SECONDS by itself (a version check):
+# a broadcast a node missed (it was down; kombu lost its subscription in a failover) costs
+# at most that long. The catch-up before a node serves again reads it too. Each read starts
+# OVERLAP_SECONDS early, so a change logged just after the last read is not skipped; what
+# the last read already saw there is noted, so it is not removed twice.
+LOG_SECONDS = 24 * 3600  # a node away longer than this starts from no files at all
+OVERLAP_SECONDS = 2.0
+EVERYTHING = "*"
+
+
+def announce(keys: set[str] | None) -> None:
+    """Log the stale pages (None: every page) for every node, then wake the nodes."""
+    if keys is not None and not keys:
+        return  # no page carried those tags
+    client = redis_store.client
+    try:
+        now = _redis_now(client)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.zadd(_shared("changes"), {f"{now}|{k}": now
+                                           for k in (keys if keys is not None else [EVERYTHING])})
+            pipe.zremrangebyscore(_shared("changes"), "-inf", now - LOG_SECONDS)
+            pipe.execute()
+        if not acknowledged(client):  # the nodes may miss it after a failover (the sweep)
+            log.warning("freshness: no replica acknowledged the log of stale pages")
+    except redis.RedisError:  # the broker is on that Redis too: the sweep catches up
+        log.error("freshness: could not log the stale pages for the nodes", exc_info=True)
+        return
+    broadcast = current_app.config["PAGES_BROADCAST_QUEUE"]
+    # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
+    # Redis takes an exchange this process never declared for a direct one: the message
+    # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
+    _send("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
+
+
+def catch_up(before_serving: bool = False) -> bool:
+    """On this node: remove the files of the pages logged stale since its last read (all of
+    them when it has no read on record, or one older than the log), and have its worker
+    write them again. True if any went. Redis down: the next read makes up for this one,
+    but a node about to serve cannot know what it missed, so all its files go (the app
+    serves them meanwhile, and the sweep writes them again)."""
+    try:
+        client = redis_store.client
+        now, (since, seen) = _redis_now(client), _last_read()
+        if since is None or since < now - LOG_SECONDS:
+            logged, keys = [], {EVERYTHING}
+        else:
+            logged = client.zrangebyscore(_shared("changes"), since - OVERLAP_SECONDS, "+inf")
+            keys = {item.split("|", 1)[1] for item in logged if item not in seen}
+    except redis.RedisError:
+        log.error("freshness: no change log (Redis down)", exc_info=True)
+        if before_serving:
+            page_files.remove_all()
+        return before_serving
+    searched = {k for k in keys if k.startswith(SEARCH)}
+    keys -= searched
+    if EVERYTHING in keys:  # the node starts afresh: its search index too
+        searched = {SEARCH + EVERYTHING}
+        page_files.remove_all()
+        schedule_warm()
+    elif keys:
+        page_files.remove(keys)
+        schedule_render(keys)
+    if searched:
+        update_search(*_search_rows(searched), everything=SEARCH + EVERYTHING in searched)
+    # what the next read's overlap will show again, so that it is not removed twice
+    _note_read(now, [item for item in logged if float(item.split("|", 1)[0])
+                     >= now - OVERLAP_SECONDS])
+    return bool(keys or searched)
+
+
+# Search rows ride in the same log, as "search:<kind>:<id>" ("search:*": rebuild it all):
+# each node keeps an index of its own (services/search_index.py) and updates it from there.
+SEARCH = "search:"
+_KINDS = ("sku", "goods", "category")
+
+
+def search_items(rows: tuple[set[int], set[int], set[int]], everything: bool) -> set[str]:
+    if everything:
+        return {SEARCH + EVERYTHING}
+    return {f"{SEARCH}{kind}:{i}" for kind, ids in zip(_KINDS, rows, strict=True) for i in ids}
+
+
+def _search_rows(items: set[str]) -> tuple[set[int], set[int], set[int]]:
+    rows: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+    for item in items:
+        kind, _, number = item[len(SEARCH):].partition(":")
+        if kind in _KINDS and number.isdigit():
+            rows[_KINDS.index(kind)].add(int(number))
+    return rows
+
+
+def _redis_now(client: redis.Redis) -> float:
+    """Redis's clock: one clock for every node's reads and writes of the log."""
+    seconds, micros = client.time()
+    return round(seconds + micros / 1e6, 6)
+
+
+def _read_path() -> Path:
+    return page_files.folder() / ".changes-read"
+
+
+def _last_read() -> tuple[float | None, set[str]]:
+    try:
+        note = json.loads(_read_path().read_text())
+        return float(note["read"]), set(note["seen"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, set()
+
+
+def _note_read(now: float, seen: list[str]) -> None:
+    page_files.folder().mkdir(parents=True, exist_ok=True)
+    page_files.write_atomically(_read_path(), json.dumps({"read": now, "seen": seen}).encode())
+
+
+def _shared(name: str) -> str:
+    """A key all nodes share (``_key`` is this node's own)."""
+    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
 
 
 def _key(name: str) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
+    node = current_app.config["NODE_NAME"]
+    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{node + ':' if node else ''}{name}"
 
 
 def schedule_render(keys: Iterable[str]) -> None:

@@ -21,6 +21,7 @@ import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
+from storefront.redis_store import acknowledged
 from storefront.services import stock, validate
 
 log = logging.getLogger(__name__)
@@ -138,9 +139,17 @@ def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
 
     try:
         new_count = redis_store.client.transaction(check_and_add, cart.key)[0]
+        _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return int(new_count)
+
+
+def _acknowledge() -> None:
+    """Every cart write answers success only once a replica holds it: a failover would
+    otherwise lose it (README, "Scaling out")."""
+    if not acknowledged(redis_store.client):
+        raise StoreUnavailable("no replica acknowledged the cart write")
 
 
 def set_count(cart: Cart, sku_id: int, count: int) -> None:
@@ -157,6 +166,7 @@ def set_count(cart: Cart, sku_id: int, count: int) -> None:
 
     try:
         redis_store.client.transaction(check_and_set, cart.key)
+        _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
 
@@ -169,6 +179,7 @@ def remove(cart: Cart, sku_id: int) -> tuple[bool, int]:
             pipe.hlen(cart.key)
             _keep(pipe, cart)
             removed, left = pipe.execute()[:2]
+        _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return bool(removed), int(left)
@@ -209,6 +220,7 @@ def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
     try:
         merged = redis_store.script("cart_merge", _MERGE)(
             keys=[visitor_cart(token).key, cart_key(user_id)], args=args)
+        _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
     return int(merged)

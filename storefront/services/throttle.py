@@ -22,9 +22,14 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    url = app.config["REDIS_URL"]
-    store = (storage_from_string(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-             if url else storage_from_string("memory://"))
+    url, sentinels = app.config["REDIS_URL"], app.config["REDIS_SENTINELS"]
+    timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    if sentinels:  # limits' spelling: redis+sentinel://h:p,h:p/<master name>
+        store = storage_from_string(
+            f"redis+sentinel://{sentinels.replace(' ', '')}/{app.config['REDIS_MASTER_NAME']}",
+            use_replicas=False, sentinel_kwargs=timeouts, **timeouts)
+    else:
+        store = storage_from_string(url, **timeouts) if url else storage_from_string("memory://")
     app.extensions["login_throttle"] = FixedWindowRateLimiter(store)
 
 

@@ -1,0 +1,285 @@
+"""Two web nodes on this machine (network namespaces, devtools/cluster.py): a save through
+one node's admin is on the other node's pages within a second; a node that was down during a
+save serves the fresh page when it is back; a Redis failover under light load loses no
+acknowledged cart line and no queued render, with 5xx only inside the measured window.
+
+One cluster for the module (it takes ~30 s to start); the failover test runs last, since it
+leaves the cluster on the promoted master. Everything is stopped and removed at the end,
+even on failure, and the test checks that no namespace or link of the run is left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymysql
+import pytest
+
+from devtools import netns, servers
+from devtools.browser import Browser
+from devtools.cluster import GUNICORN_PORT, Cluster
+from tests.cluster_support import require, save_sku, wait_for
+from tests.conftest import MARIADB, PASSWORD, mariadb_connection
+
+SKU = 1  # a demo product (seed-demo), on sale
+STAFF = "boss"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    try:
+        netns.check_available()
+    except netns.NetnsUnavailable as exc:
+        require("ip netns (iproute2, root)", exc)
+    if servers.nginx_binary() is None:
+        require("nginx", "not installed")
+    try:
+        mariadb_connection().close()
+    except pymysql.MySQLError as exc:
+        require("MariaDB", exc)
+    name = f"sf_cluster_{uuid.uuid4().hex[:8]}"
+    url = f"mysql+pymysql://root@{MARIADB['host']}:{MARIADB['port']}/{name}?charset=utf8mb4"
+    c = Cluster(2, database_url=url, workdir=tmp_path_factory.mktemp("cluster"))
+    # a SIGTERM (a CI timeout) would end pytest without finalizers, leaving the namespaces
+    # and servers behind: as an interrupt, pytest tears the fixtures down first
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        c.start()
+        c.flask(["create-admin", "--username", STAFF, "--email", "boss@example.com",
+                 "--password", PASSWORD])
+        _db(name, "UPDATE goods_sku SET stock = 1000000 WHERE id = %s", SKU)
+        for node in c.nodes:  # the start-up warm has written the page
+            wait_for(lambda n=node: _file(n).is_file(), 30, f"{node.name}'s page file")
+            # ... and the app has rendered one (a cold worker's first render is slow)
+            assert servers.http_status(GUNICORN_PORT, f"/goods/{SKU}", node.address) == 200
+        yield c
+    finally:
+        c.stop()
+        signal.signal(signal.SIGTERM, previous)
+        _db(None, f"DROP DATABASE IF EXISTS `{name}`")
+        assert not netns.leftovers(c.net.prefix), "the cluster left namespaces or links"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _db(database: str | None, sql: str, *args: object) -> list[tuple]:
+    conn = pymysql.connect(**MARIADB, database=database, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, args)
+            return list(cur.fetchall())
+    finally:
+        conn.close()
+
+
+def _file(node) -> Path:
+    return node.pages / "goods" / f"{SKU}.html"
+
+
+def _file_has(node, text: str) -> bool:
+    try:
+        return text in _file(node).read_text()
+    except OSError:  # between a removal and the next write
+        return False
+
+
+def _staff(base: str) -> Browser:
+    browser = Browser(base)
+    browser.sign_in(STAFF, PASSWORD)
+    return browser
+
+
+def _shows(base: str, text: str) -> bool:
+    status, page = Browser(base).get(f"/goods/{SKU}")
+    return status == 200 and text in page
+
+
+def _new_price() -> str:
+    return f"{int(time.time() * 1000) % 9000 / 100 + 10:.2f}"
+
+
+def test_a_save_on_node_a_is_on_node_b_within_a_second(cluster):
+    a, b = cluster.nodes
+    staff = _staff(a.url)
+    delays = []
+    for _ in range(5):
+        price = _new_price()
+        started = save_sku(staff, SKU, price=price)  # sent: the delay counts the whole save
+        wait_for(lambda p=price: _shows(b.url, p), 5, "node B fresh")
+        delays.append(time.monotonic() - started)
+        assert _shows(a.url, price) and _shows(cluster.url, price)
+    print(f"save on node A -> fresh on node B: {', '.join(f'{d:.3f}' for d in delays)} s")
+    assert max(delays) < 1.0, delays
+    # ... and each node's worker wrote its own file again (the broadcast reached both)
+    for node in cluster.nodes:
+        wait_for(lambda n=node, p=price: _file_has(n, p), 10, f"{node.name}'s file rewritten")
+
+
+def test_a_node_down_during_a_save_serves_the_fresh_page_when_back(cluster):
+    a, b = cluster.nodes
+    wait_for(lambda: _file(b).is_file(), 20, "node B's file written")
+    before = _file(b).read_text()
+    b.stop()
+    price = _new_price()
+    save_sku(_staff(a.url), SKU, price=price)
+    assert _shows(cluster.url, price)  # the balancer sends everything to node A meanwhile
+    b.start()
+    assert price not in before
+    assert _shows(b.url, price), "node B served its page from before the save"
+    wait_for(lambda: _file_has(b, price), 20, "node B's file written again")
+
+
+class Traffic:
+    """Light load through the balancer, bounded in count and time: anonymous and signed-in
+    homepages, and add-to-cart posts; every answer kept with its time."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.stop = base, threading.Event()
+        self.reads: list[tuple[float, int]] = []
+        self.adds: list[tuple[float, int]] = []
+        self.shopper = _staff(base)
+        self.token = self.shopper.token(f"/goods/{SKU}")
+
+    def _read(self) -> None:
+        anonymous = Browser(self.base)
+        for _ in range(2000):
+            if self.stop.is_set():
+                return
+            for browser in (anonymous, self.shopper):
+                status = self._status(browser, "GET", "/")
+                self.reads.append((time.monotonic(), status))  # when the answer came
+            time.sleep(0.02)
+
+    def _add(self) -> None:
+        for _ in range(1000):
+            if self.stop.is_set():
+                return
+            form = {"sku_id": str(SKU), "count": "1", "csrf_token": self.token}
+            status = self._status(self.shopper, "POST", "/cart/add", form)
+            self.adds.append((time.monotonic(), status))
+            time.sleep(0.02)
+
+    @staticmethod
+    def _status(browser: Browser, method: str, path: str, form: dict | None = None) -> int:
+        try:
+            return browser.request(method, path, form, timeout=5)[0]
+        except OSError:
+            return 599  # no answer at all counts as a failure too
+
+    def __enter__(self) -> Traffic:
+        self.threads = [threading.Thread(target=t, daemon=True) for t in (self._read, self._add)]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(15)
+
+
+def test_a_redis_failover_under_traffic_loses_no_acknowledged_cart_line(cluster):
+    assert cluster.redis
+    uid = _db(cluster_db(cluster), "SELECT id FROM users WHERE username = %s", STAFF)[0][0]
+    cart = f"cart_{uid}"
+    in_cart_before = int(cluster.redis.client(cluster.redis.master_port()).hget(cart, SKU) or 0)
+    with Traffic(cluster.url) as traffic:
+        time.sleep(1.5)
+        killed_at = time.monotonic()
+        old = cluster.redis.kill_master()
+        promoted_after = cluster.redis.wait_for_new_master(old)
+        time.sleep(3)
+    answers = traffic.reads + traffic.adds
+    failures = [t - killed_at for t, status in answers if status >= 500]
+    window = max(failures, default=0.0)
+    print(f"failover: master killed, replica promoted after {promoted_after:.2f}s; "
+          f"5xx from {min(failures, default=0):.2f}s to {window:.2f}s after the kill "
+          f"({len(failures)} of {len(answers)} answers; pages "
+          f"{sum(1 for _, status in traffic.reads if status >= 500)} of {len(traffic.reads)})")
+    assert all(f >= 0 for f in failures), "a 5xx before the master was killed"
+    # pages never fail: files for anonymous visitors, the database behind signed-in ones
+    assert not [status for _, status in traffic.reads if status >= 500]
+    assert window < promoted_after + 2, "5xx went on after the failover"
+    acknowledged = sum(1 for _, status in traffic.adds if status == 302)
+    late = [t for t, status in traffic.adds if status == 302 and t > killed_at + window]
+    assert late, "no add-to-cart succeeded after the failover"
+    new_master = cluster.redis.client(cluster.redis.master_port())
+    in_cart = int(new_master.hget(cart, SKU) or 0) - in_cart_before
+    assert acknowledged <= in_cart <= len(traffic.adds), (acknowledged, in_cart)
+    # the broker moved too: a save now reaches both nodes' workers (broadcast) and renders
+    price, staff = _new_price(), _staff(cluster.nodes[0].url)
+    deadline = time.monotonic() + 20  # the workers reconnect to the new master first
+    while True:
+        save_sku(staff, SKU, price=price)
+        try:
+            wait_for(lambda p=price: _shows(cluster.nodes[1].url, p), 1, "node B fresh")
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            price = _new_price()
+    for node in cluster.nodes:
+        wait_for(lambda n=node: _file_has(n, price), 20, f"{node.name} rendered")
+
+
+def test_make_cluster_prints_its_addresses_and_leaves_nothing_behind_on_sigterm(cluster):
+    """The ops interface of deploy/cluster.py (``make cluster``), with one node, on the
+    module cluster's database (already seeded: the script seeds only what is missing)."""
+    env = {**os.environ, "NODES": "1", "SECRET_KEY": "s" * 64,
+           "DATABASE_URL": cluster.database_url}
+    before = netns.ip("-o", "link").stdout.count("\n"), netns.ip("netns", "list").stdout
+    proc = subprocess.Popen([sys.executable, str(servers.ROOT / "deploy" / "cluster.py")],  # noqa: S603
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        lines = _read_until(proc, "cluster ready", 120)
+        assert re.fullmatch(r"node 1 http://10\.\d+\.1\.2:\d+", lines[0]), lines
+        assert re.fullmatch(r"balancer http://127\.0\.0\.1:\d+", lines[1]), lines
+        node, balancer = lines[0].split()[2], lines[1].split()[1]
+        assert Browser(balancer).get("/")[0] == 200
+        assert Browser(node).get("/users/login")[0] == 200
+        assert Browser(node).get("/admin/")[0] in (302, 403)  # the admin, asking who you are
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "cluster stopped" in proc.stdout.read()
+    after = netns.ip("-o", "link").stdout.count("\n"), netns.ip("netns", "list").stdout
+    assert after == before, "namespaces or links left behind"
+    left = subprocess.run(["ps", "-o", "pid=,cmd=", "-s", str(proc.pid)],  # noqa: S603, S607
+                          capture_output=True, text=True).stdout.strip()
+    assert not left, f"processes left behind:\n{left}"
+
+
+def _read_until(proc: subprocess.Popen, last: str, seconds: float) -> list[str]:
+    """The lines the script printed up to ``last`` (other output, such as warnings, aside)."""
+    lines: list[str] = []
+    timer = threading.Timer(seconds, lambda: os.killpg(proc.pid, signal.SIGTERM))
+    timer.start()
+    try:
+        for line in proc.stdout:
+            if line.startswith(("node ", "balancer ", "cluster ")):
+                lines.append(line.strip())
+            if line.strip() == last:
+                return lines
+    finally:
+        timer.cancel()
+    raise AssertionError(f"no {last!r} line; got {lines}")
+
+
+def cluster_db(cluster: Cluster) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(cluster.database_url).database or ""
