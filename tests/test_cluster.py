@@ -11,8 +11,10 @@ even on failure, and the test checks that no namespace or link of the run is lef
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
+import string
 import subprocess
 import sys
 import threading
@@ -124,6 +126,22 @@ def test_a_save_on_node_a_is_on_node_b_within_a_second(cluster):
     # ... and each node's worker wrote its own file again (the broadcast reached both)
     for node in cluster.nodes:
         wait_for(lambda n=node, p=price: _file_has(n, p), 10, f"{node.name}'s file rewritten")
+
+
+def test_a_rename_on_node_a_is_found_by_node_b_s_search_within_a_second(cluster):
+    a, b = cluster.nodes
+    word = "".join(random.choices(string.ascii_lowercase, k=12))
+
+    def found() -> bool:
+        status, page = Browser(b.url).get(f"/search?q={word}")
+        return status == 200 and f'href="/goods/{SKU}"' in page
+
+    assert not found()
+    started = save_sku(_staff(a.url), SKU, name=f"Orchard {word} 500g")
+    wait_for(found, 5, "node B's search finds the new name")
+    delay = time.monotonic() - started
+    print(f"rename on node A -> found by node B's search: {delay:.3f} s")
+    assert delay < 1.0
 
 
 def test_a_node_down_during_a_save_serves_the_fresh_page_when_back(cluster):
