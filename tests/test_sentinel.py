@@ -63,11 +63,11 @@ def test_a_cart_write_is_refused_while_the_replica_cannot_acknowledge_it(sentine
     app = make_app(sentinels, tmp_path)
     replica = sentinels.procs[sentinels.redis_ports[1]]
     with app.app_context():
-        assert shopper.add_to_cart(7, 1, 1, stock=100) == 1
+        assert shopper.add_to_cart(shopper.user_cart(7), 1, 1, stock=100) == 1
         replica.popen.send_signal(signal.SIGSTOP)  # connected, but acknowledges nothing
         try:
             with pytest.raises(shopper.StoreUnavailable):
-                shopper.add_to_cart(7, 1, 1, stock=100)
+                shopper.add_to_cart(shopper.user_cart(7), 1, 1, stock=100)
         finally:
             replica.popen.send_signal(signal.SIGCONT)
         # no replica at all (the failover promoted the only one): nothing could be
@@ -77,7 +77,7 @@ def test_a_cart_write_is_refused_while_the_replica_cannot_acknowledge_it(sentine
         deadline = time.monotonic() + 10
         while master.info("replication")["connected_slaves"] and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert shopper.add_to_cart(7, 1, 1, stock=100) == 3
+        assert shopper.add_to_cart(shopper.user_cart(7), 1, 1, stock=100) == 3
 
 
 def test_what_waiting_for_the_replica_costs(sentinels, tmp_path):
@@ -90,7 +90,7 @@ def test_what_waiting_for_the_replica_costs(sentinels, tmp_path):
             runs = []
             for n in range(200):
                 started = time.perf_counter()
-                shopper.add_to_cart(1, n % 20 + 1, 1, stock=10_000)
+                shopper.add_to_cart(shopper.user_cart(1), n % 20 + 1, 1, stock=10_000)
                 runs.append(time.perf_counter() - started)
             timings[replicas] = (statistics.median(runs) * 1000,
                                  sorted(runs)[int(len(runs) * 0.99)] * 1000)
@@ -104,13 +104,14 @@ def test_a_failover_keeps_every_acknowledged_cart_write(sentinels, tmp_path):
     app = make_app(sentinels, tmp_path)
     with app.app_context():
         for _ in range(50):
-            shopper.add_to_cart(3, 9, 1, stock=1000)  # each answered success: acknowledged
+            # each answered success: acknowledged
+            shopper.add_to_cart(shopper.user_cart(3), 9, 1, stock=1000)
         old = sentinels.kill_master()
         sentinels.wait_for_new_master(old)
         deadline = time.monotonic() + 15
         while True:  # the client finds the promoted master by itself
             try:
-                count = shopper.add_to_cart(3, 9, 1, stock=1000)
+                count = shopper.add_to_cart(shopper.user_cart(3), 9, 1, stock=1000)
                 break
             except shopper.StoreUnavailable:
                 assert time.monotonic() < deadline, "no cart write after the failover"
