@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from devtools import netns, servers
 from devtools.sentinels import SentinelSet
+from devtools.tcp_proxy import TcpProxy
 
 ROOT = servers.ROOT
 DEFAULT_DATABASE_URL = "mysql+pymysql://root@127.0.0.1:3306/storefront_cluster?charset=utf8mb4"
@@ -141,7 +142,7 @@ class Cluster:
         self.broadcast = f"{self.net.prefix}.pages"
         self.nodes: list[Node] = []
         self.redis: SentinelSet | None = None
-        self.forwarder: netns.Forwarder | None = None
+        self.forwarder: TcpProxy | None = None
         self.balancer: servers.Process | None = None
 
     @property
@@ -173,8 +174,8 @@ class Cluster:
             self.redis = SentinelSet(self.workdir, host=services)
             self.redis.start()
             db = make_url(self.database_url)
-            self.forwarder = netns.Forwarder((services, 0), (db.host or "127.0.0.1",
-                                                             db.port or 3306))
+            self.forwarder = TcpProxy(db.port or 3306, db.host or "127.0.0.1",
+                                      listen=(services, 0))
             self._prepare_database()
             self.nodes = [Node(self, i) for i in range(1, self.n + 1)]
             with concurrent.futures.ThreadPoolExecutor(self.n) as pool:

@@ -17,9 +17,7 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
-import threading
 import uuid
 
 
@@ -107,47 +105,3 @@ def leftovers(prefix: str) -> list[str]:
     names = ip("netns", "list", check=False).stdout.split("\n")
     names += ip("-o", "link", check=False).stdout.split("\n")
     return [line for line in names if prefix in line]
-
-
-class Forwarder:
-    """TCP from ``listen`` to ``target``, a thread pair per connection: lets the nodes reach
-    a server that listens on the host's loopback only (the shared MariaDB), unchanged."""
-
-    def __init__(self, listen: tuple[str, int], target: tuple[str, int]) -> None:
-        self.target = target
-        self._listener = socket.create_server(listen)
-        self.address = self._listener.getsockname()[:2]
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._listener.accept()
-                server = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                if self._closed:
-                    return
-                with contextlib.suppress(NameError, OSError):
-                    client.close()
-                continue
-            server.settimeout(None)
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (src, dst):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        self._closed = True
-        with contextlib.suppress(OSError):
-            self._listener.close()

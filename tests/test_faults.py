@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from devtools.tcp_proxy import TcpProxy
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import header_cart_count, text
 from tests.servers import OwnRedis
-from tests.tcp_proxy import TcpProxy
 
 services_only = pytest.mark.parametrize("backend", ["services"], indirect=True)
 

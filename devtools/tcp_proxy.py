@@ -1,6 +1,7 @@
-"""A small TCP proxy on 127.0.0.1 for fault tests: it can cut every connection through it
-(a database restart, as the app sees it) or refuse new ones (a server that is down), without
-touching the real server behind it."""
+"""A small TCP proxy: fault tests cut every connection through it (a database restart, as
+the app sees it) or refuse new ones (a server that is down), without touching the real
+server behind it; ``make cluster`` lets its nodes reach the shared MariaDB, which listens on
+the host's loopback only, through one on the host's end of their links."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import threading
 
 
 class TcpProxy:
-    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1",
+                 listen: tuple[str, int] = ("127.0.0.1", 0)) -> None:
         self.target = (target_host, target_port)
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
+        self._listener = socket.create_server(listen)
+        self.address: tuple[str, int] = self._listener.getsockname()[:2]
+        self.port = self.address[1]
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.accepting = True
