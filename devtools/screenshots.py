@@ -60,11 +60,11 @@ def shoot(base: str, full_page: bool = False) -> list[Path]:
         page.fill("input[name=password]", "fresh-fruit-2026")
         if page.locator("input[name=confirm]").count():
             page.fill("input[name=confirm]", "fresh-fruit-2026")
-        page.click("form button[type=submit]")
+        page.click("main form[method=post] button[type=submit]")
         if "/users/login" in page.url:  # sign-up did not sign in: do it
             page.fill("input[name=username]", name)
             page.fill("input[name=password]", "fresh-fruit-2026")
-            page.click("form button[type=submit]")
+            page.click("main form[method=post] button[type=submit]")
         page.goto(base + "/")
         for href in page.eval_on_selector_all(".cat-row .tile-link",
                                               "links => links.map(a => a.href)")[:5:-1][:5]:

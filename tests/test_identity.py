@@ -34,7 +34,7 @@ def test_spelling_variants_of_a_blocked_account_are_still_blocked(client, user):
 def test_the_right_password_under_a_variant_signs_in_as_the_one_account(client, user,
                                                                           variant):
     assert sign_in(client, username=variant).status_code == 302
-    page = text(client.get("/users/profile"))
+    page = text(client.get("/users/profile")).replace("<wbr>", "")  # break hints
     assert "alice@example.com" in page  # alice's own account, the only one
     assert users_named("alice") == 1
 

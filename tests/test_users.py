@@ -114,7 +114,7 @@ def test_profile_needs_sign_in(client, app):
 def test_profile_lists_history_newest_first(signed_in, shop):
     for sku_id in (shop.prawns, shop.apples, shop.apples_big):
         signed_in.get(f"/goods/{sku_id}")
-    page = text(signed_in.get("/users/profile"))
+    page = text(signed_in.get("/users/profile")).replace("<wbr>", "")  # break hints
     assert "alice" in page and "alice@example.com" in page
     a, b, c = order_of(page, "Fuji apples 2kg", "Fuji apples 500g", "Tiger prawns")
     assert a < b < c
