@@ -42,11 +42,11 @@ from storefront.services import search, search_index, search_text
 
 # (what a shopper types, what the names of the right products hold)
 JUDGED = [
-    ("脐橙", "脐橙"), ("赣南脐橙", "脐橙"), ("饺子", "饺子"), ("strawberries", "strawberries"),
+    ("脐橙", "脐橙"), ("赣南脐橙", "脐橙"), ("赣南", "脐橙"), ("strawberries", "strawberries"),
     ("strawbery", "strawberries"), ("STRAWBERRIES", "strawberries"),
     ("navel oranges", "navel oranges"), ("fuji apples", "fuji apples"), ("fuij", "fuji"),
-    ("avocado", "avocados"), ("salmon", "salmon"), ("prawn", "prawns"),
-    ("creme fraiche", "creme fraiche"), ("yogurt", "yoghurt"), ("tomatos", "tomatoes"),
+    ("avocado", "avocados"), ("sea bass", "sea bass"), ("prawn", "prawns"),
+    ("pâk chöi", "pak choi"), ("chedar", "cheddar"), ("tomatos", "tomatoes"),
     ("margherita pizza", "margherita pizza"), ("ribeye", "ribeye"),
     ("dumplings", "dumplings"), ("ice cream", "ice cream"), ("brocoli", "broccoli"),
 ]
