@@ -336,3 +336,9 @@ def _send(task: str, **options: object) -> None:
         log.error("freshness: could not queue %s", task, exc_info=True)
         with contextlib.suppress(redis.RedisError):
             redis_store.client.delete(_key("queued"))
+        return
+    # The broker is this Redis (through Sentinel): once a replica holds the message, a
+    # failover keeps the queued task. A no-op on one Redis (REDIS_WAIT_REPLICAS 0).
+    with contextlib.suppress(redis.RedisError):
+        if not acknowledged(redis_store.client):
+            log.warning("freshness: no replica acknowledged the queued %s", task)
