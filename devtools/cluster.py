@@ -99,20 +99,14 @@ class Node:
 
     def _start_nginx(self) -> servers.Process:
         prefix = self.workdir / "nginx"
-        for sub in ("logs", "temp"):
-            (prefix / sub).mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(servers.fill_nginx_conf((ROOT / "deploy" / "nginx.conf").read_text(), {
-            "USER": servers.current_user_and_group(), "PREFIX": str(prefix),
+        cmd = servers.nginx_command(prefix, ROOT / "deploy" / "nginx.conf", {
             "LISTEN": f"{self.address}:{NGINX_PORT}",
             "UPSTREAM": f"{self.address}:{GUNICORN_PORT}", "STATIC_PAGES_DIR": str(self.pages),
             "STATIC_DIR": str(ROOT / "storefront" / "static"),
             "MEDIA_ROOT": self.cluster.media,
-        }))
-        proc = servers.start(f"{self.name} nginx", self._in_ns(
-            [servers.nginx_binary() or "nginx", "-c", str(conf), "-p", str(prefix),
-             "-e", str(prefix / "logs" / "error.log"), "-g", "daemon off;"]),
-            log_path=prefix / "logs" / "stderr.log")
+        })
+        proc = servers.start(f"{self.name} nginx", self._in_ns(cmd),
+                             log_path=prefix / "logs" / "stderr.log")
         proc.wait_until(lambda: servers.port_open(NGINX_PORT, self.address), 15,
                         f"{self.name} nginx")
         return proc
@@ -208,19 +202,12 @@ class Cluster:
 
     def _start_balancer(self) -> None:
         prefix = self.workdir / "balancer"
-        for sub in ("logs", "temp"):
-            (prefix / sub).mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(servers.fill_nginx_conf((ROOT / "deploy" / "balancer.conf").read_text(), {
-            "USER": servers.current_user_and_group(), "PREFIX": str(prefix),
+        cmd = servers.nginx_command(prefix, ROOT / "deploy" / "balancer.conf", {
             "LISTEN": f"127.0.0.1:{self.balancer_port}",
             "SERVERS": "\n        ".join(f"server {n.address}:{NGINX_PORT} max_fails=1 "
-                                         "fail_timeout=2s;" for n in self.nodes),
-        }))
-        self.balancer = servers.start("balancer", [
-            servers.nginx_binary() or "nginx", "-c", str(conf), "-p", str(prefix),
-            "-e", str(prefix / "logs" / "error.log"), "-g", "daemon off;"],
-            log_path=prefix / "logs" / "stderr.log")
+                                          "fail_timeout=2s;" for n in self.nodes),
+        })
+        self.balancer = servers.start("balancer", cmd, log_path=prefix / "logs" / "stderr.log")
         self.balancer.wait_for_port(self.balancer_port)
 
     def stop(self) -> None:

@@ -200,6 +200,19 @@ def fill_nginx_conf(template: str, values: Mapping[str, str]) -> str:
     return template
 
 
+def nginx_command(prefix: Path, template: Path, values: Mapping[str, str],
+                  binary: str | None = None) -> list[str]:
+    """nginx in the foreground under ``prefix``, with ``template`` filled from ``values``
+    (USER and PREFIX filled here); its logs go to ``prefix``/logs."""
+    for sub in ("logs", "temp"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(fill_nginx_conf(template.read_text(), {
+        "USER": current_user_and_group(), "PREFIX": str(prefix), **values}))
+    return [binary or nginx_binary() or "nginx", "-c", str(conf), "-p", str(prefix),
+            "-e", str(prefix / "logs" / "error.log"), "-g", "daemon off;"]
+
+
 def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = None,
                 timeout: float = 15, *, template: Path | None = None) -> tuple[Process, int]:
     """nginx with deploy/nginx.conf (or ``template``) filled from ``values`` (all placeholders
@@ -209,15 +222,8 @@ def start_nginx(workdir: Path, values: Mapping[str, str], port: int | None = Non
         raise FileNotFoundError("nginx is not installed (apt-get install -y nginx)")
     port = port or free_port()
     prefix = workdir / "nginx"
-    for sub in ("logs", "temp"):
-        (prefix / sub).mkdir(parents=True, exist_ok=True)
-    conf = prefix / "nginx.conf"
-    conf.write_text(fill_nginx_conf((template or ROOT / "deploy" / "nginx.conf").read_text(), {
-        "USER": current_user_and_group(), "PREFIX": str(prefix), "LISTEN": f"{HOST}:{port}",
-        **values,
-    }))
-    cmd = [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "logs" / "error.log"),
-           "-g", "daemon off;"]
+    cmd = nginx_command(prefix, template or ROOT / "deploy" / "nginx.conf",
+                        {"LISTEN": f"{HOST}:{port}", **values}, binary)
     proc = start("nginx", cmd, log_path=prefix / "logs" / "stderr.log", stop_signal=signal.SIGTERM)
     try:
         proc.wait_for_port(port, timeout)
