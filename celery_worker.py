@@ -4,7 +4,7 @@ The Flask app is not called ``app`` here: Celery would take it for the Celery ap
 """
 
 from storefront import create_app
-from storefront.services import search_text
+from storefront.services.search import text as search_text
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]

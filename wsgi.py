@@ -1,7 +1,7 @@
 """gunicorn wsgi:app"""
 
 from storefront import create_app
-from storefront.services import search_text
+from storefront.services.search import text as search_text
 
 app = create_app()
 search_text.warm()  # before the first request, not inside it

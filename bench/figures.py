@@ -25,7 +25,8 @@ from bench import procs, wrk
 from bench.client import Browser, Reply, expect_ok, sign_in
 from bench.shop import PASSWORD, USERNAME, Catalogue, Shop
 from devtools.servers import HOST
-from storefront.services import page_files, pages
+from storefront.services.pages import files as page_files
+from storefront.services.pages import render as pages
 
 NGINX, GUNICORN = "nginx static file", "Flask bytes from memory"
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # what Chromium and Firefox send
@@ -162,7 +163,7 @@ def signed_in_nginx(bench: Bench, shop: Shop, cat: Catalogue, paths: Paths, port
 def anonymous_cart_nginx(bench: Bench, paths: Paths, port: int) -> list[Figure]:
     """Each page through nginx for a visitor who is not signed in but has a cart: the
     .shtml, SSI filled from one fragment call that counts the cart (storefront/
-    visitor_cart.py). Only the cart cookie is sent, as a returning visitor would."""
+    web/visitor_cart.py). Only the cart cookie is sent, as a returning visitor would."""
     visitor = Browser(port)
     sku_id = paths.detail.rsplit("/", 1)[1]
     added = visitor.request("POST", "/cart/add", {"sku_id": sku_id, "count": "1"},

@@ -18,7 +18,8 @@ from bench import procs
 from bench.client import Browser, expect_ok, sign_in
 from bench.figures import Paths
 from bench.shop import PASSWORD, USERNAME, Catalogue, Shop, grow
-from storefront.services import page_cache, tags
+from storefront.services.pages import cache as page_cache
+from storefront.services.pages import tags
 
 
 def query_counts(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn,

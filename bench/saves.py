@@ -30,7 +30,8 @@ from bench.shop import Catalogue, Shop
 from devtools.servers import HOST
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness, page_files
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
 
 SAVES, BURST, BURST_GAP_S = 40, 50, 0.02
 TIMEOUT_S = 10.0

@@ -38,7 +38,9 @@ from storefront import create_app
 from storefront.demo import seed
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import search, search_index, search_text
+from storefront.services.search import index as search_index
+from storefront.services.search import query as search
+from storefront.services.search import text as search_text
 
 # (what a shopper types, what the names of the right products hold)
 JUDGED = [

@@ -28,7 +28,8 @@ from bench.shop import Shop
 from devtools.servers import HOST
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness, search_index
+from storefront.services.pages import freshness
+from storefront.services.search import index as search_index
 
 EDITS = 20
 TARGET_P99_MS = 30.0

@@ -24,7 +24,8 @@ from storefront import create_app
 from storefront.demo import seed
 from storefront.extensions import db
 from storefront.models import GoodsCategory, GoodsSKU, IndexCategoryGoodsBanner
-from storefront.services import accounts, pages
+from storefront.services.accounts import users as accounts
+from storefront.services.pages import render as pages
 
 MARIADB = {"host": os.environ.get("BENCH_MARIADB_HOST", "127.0.0.1"),
            "port": int(os.environ.get("BENCH_MARIADB_PORT", "3306")),

@@ -53,7 +53,7 @@ max_requests_jitter = max_requests // 10  # ... and when on, not every worker at
 # Only nginx may say the request came over https (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # ... and the app takes the client's address from X-Forwarded-For only when the request came
-# from nginx's address (storefront/proxies.py): otherwise every visitor would share nginx's
+# from nginx's address (storefront/web/proxies.py): otherwise every visitor would share nginx's
 # address in the throttles, or a client that reaches gunicorn directly could pick its own.
 os.environ.setdefault("FLASK_TRUSTED_PROXIES", "127.0.0.1,::1")
 

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from storefront import logs, proxies, security
+from storefront import logs
 from storefront.config import load_config
+from storefront.services.accounts import passwords as security
+from storefront.web import proxies
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -22,11 +24,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     # imported for their side effects: the tables for db and migrate, the commit listeners
     from storefront import database, models, tasks  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
-    from storefront.services import (  # noqa: F401  (listeners on import)
-        accounts,
-        freshness,
-        throttle,
-    )
+    from storefront.services.accounts import throttle  # noqa: F401  (listeners on import)
+    from storefront.services.accounts import users as accounts  # noqa: F401  (listeners on import)
+    from storefront.services.pages import freshness  # noqa: F401  (listeners on import)
 
     db.init_app(app)
     database.init_app(app)
@@ -45,13 +45,15 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from storefront import admin, cli, visitor_cart, web
+    from storefront import admin, cli
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.info.views import bp as info_bp
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
+    from storefront.web import app as web
+    from storefront.web import visitor_cart
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(info_bp)
@@ -71,7 +73,7 @@ def _init_login(app: Flask) -> None:
     from flask import session
 
     from storefront.extensions import login_manager
-    from storefront.services import accounts
+    from storefront.services.accounts import users as accounts
 
     login_manager.init_app(app)
     login_manager.login_view = "users.login"

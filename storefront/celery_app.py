@@ -29,9 +29,9 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def _poll_changes(app: Flask, every: float) -> None:
-    """A node's listener reads the log of stale pages by itself too (services/freshness.py):
+    """A node's listener reads the log of stale pages by itself too (services/pages/freshness.py):
     Redis pub/sub delivers a broadcast only to those subscribed at that moment."""
-    from storefront.services import freshness
+    from storefront.services.pages import freshness
 
     def loop() -> None:
         while True:

@@ -9,7 +9,11 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import accounts, freshness, page_files, pages, search_index
+from storefront.services.accounts import users as accounts
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
+from storefront.services.search import index as search_index
 
 
 def init_app(app: Flask) -> None:

@@ -66,7 +66,7 @@ class Defaults:
     ADMIN_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one uploaded picture
     SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
     # An anonymous visitor's cart id; present only while that cart has lines, so it is
-    # nginx's second routing hint (storefront/visitor_cart.py)
+    # nginx's second routing hint (storefront/web/visitor_cart.py)
     CART_COOKIE = "sf_cart"
     ANONYMOUS_CART_DAYS = 30
     SESSION_COOKIE_HTTPONLY = True
@@ -74,7 +74,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    # Sign-in throttling (services/throttle.py): failed attempts only.
+    # Sign-in throttling (services/accounts/throttle.py): failed attempts only.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
     SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"  # sign-ups that reach the password hash
@@ -84,7 +84,7 @@ class Defaults:
     # request that waits longer than PASSWORD_HASH_WAIT_SECONDS gets a 503 (security.py).
     PASSWORD_HASH_CONCURRENCY = 2
     PASSWORD_HASH_WAIT_SECONDS = 5.0
-    # How long a signed-in user's row stays cached in Redis (services/accounts.py): edits
+    # How long a signed-in user's row stays cached in Redis (services/accounts/users.py): edits
     # clear it after their commit; this bounds an edit whose clearing could not reach Redis.
     USER_CACHE_SECONDS = 300
 

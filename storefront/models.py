@@ -24,7 +24,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storefront.extensions import db
-from storefront.services.identity import (
+from storefront.identity import (
     EMAIL_CANONICAL_MAX,
     USERNAME_CANONICAL_MAX,
     canonical,
@@ -179,7 +179,7 @@ def exact_string(length: int) -> String:
 
 class User(TimestampMixin, db.Model):
     """An account. ``username`` and ``email`` are kept as typed (NFKC, stripped) for display;
-    their canonical forms (services/identity.py) are what makes an account unique and what
+    their canonical forms (storefront/identity.py) are what makes an account unique and what
     sign-in looks up. Assigning either one sets its canonical form too, whoever assigns it
     (register, admin, CLI, tests). The display columns stay unique as well: on MariaDB that
     is stricter than the canonical form (it folds accents), which is only ever "taken"."""

@@ -11,7 +11,10 @@ from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storefront.services import freshness, page_files, pages, stock
+from storefront.services.cart import stock
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ def sweep_pages() -> int:
     """The safety net (beat): the homepage, and every catalogue page whose file is missing
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
     removal may have been lost with the process that committed it), written again; the index
-    the headers count carts by, built again (services/stock.py). On a node of several: first
+    the headers count carts by, built again (services/cart/stock.py). On a node of several: first
     the catch-up, in case a save's broadcast never came."""
     stock.rebuild()
     if current_app.config["PAGES_BROADCAST_QUEUE"]:

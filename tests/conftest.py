@@ -24,7 +24,7 @@ from sqlalchemy import event
 from storefront import create_app
 from storefront.extensions import db as _db
 from storefront.models import User
-from storefront.services import accounts
+from storefront.services.accounts import users as accounts
 from tests import factories
 
 IN_CI = os.environ.get("CI") == "true"

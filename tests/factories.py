@@ -19,7 +19,7 @@ from storefront.models import (
     OrderInfo,
     User,
 )
-from storefront.security import hash_password
+from storefront.services.accounts.passwords import hash_password
 
 TITLE, IMAGE = IndexCategoryGoodsBanner.TITLE, IndexCategoryGoodsBanner.IMAGE
 

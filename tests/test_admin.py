@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU, IndexPromotionBanner, User
-from storefront.security import check_password
-from storefront.services import page_cache
+from storefront.services.accounts.passwords import check_password
+from storefront.services.pages import cache as page_cache
 from tests import factories
 from tests.conftest import CSRF_RE, sign_in
 from tests.helpers import text

@@ -3,7 +3,7 @@
 import pytest
 
 from storefront.extensions import redis_store
-from storefront.services import shopper
+from storefront.services.cart import shopper
 from tests.conftest import csrf_token
 from tests.helpers import header_cart_count, text
 

@@ -11,7 +11,8 @@ import pytest
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
-from storefront.services import freshness, shopper
+from storefront.services.cart import shopper
+from storefront.services.pages import freshness
 from tests.conftest import PASSWORD, count_queries, csrf_token, sign_in
 from tests.helpers import header_cart_count, text
 

@@ -14,7 +14,7 @@ from storefront.models import (
     OrderGoods,
     User,
 )
-from storefront.services import accounts
+from storefront.services.accounts import users as accounts
 
 MODELS = (GoodsCategory, GoodsSKU, IndexGoodsBanner, IndexPromotionBanner,
           IndexCategoryGoodsBanner, OrderGoods, User)

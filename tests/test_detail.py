@@ -6,7 +6,7 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness
+from storefront.services.pages import freshness
 from tests.helpers import text
 
 

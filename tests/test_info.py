@@ -28,7 +28,7 @@ def test_every_footer_link_opens_a_page_of_its_own(client, shop, path, title):
 
 
 def test_the_profile_shows_the_whole_email_and_breaks_it_only_between_parts(client, shop):
-    from storefront.services import accounts
+    from storefront.services.accounts import users as accounts
 
     accounts.create_user("mei", "mei.lin@a-rather-long-domain.example", "fresh-fruit-2026")
     assert sign_in(client, "mei", "fresh-fruit-2026").status_code == 302

@@ -51,7 +51,7 @@ def test_an_edit_queues_its_render_without_a_warning_from_the_broker(app, shop, 
 
     from storefront.extensions import db
     from storefront.models import GoodsSKU
-    from storefront.services import freshness
+    from storefront.services.pages import freshness
 
     with caplog.at_level(logging.WARNING):
         sku = db.session.get(GoodsSKU, shop.apples)

@@ -8,8 +8,8 @@ from sqlalchemy import inspect, select, text
 
 from storefront import create_app
 from storefront.extensions import db
+from storefront.identity import canonical
 from storefront.models import Goods, GoodsCategory, GoodsSKU, User
-from storefront.services.identity import canonical
 
 
 def test_upgrade_builds_every_table_and_matches_the_models(app_config):

@@ -30,8 +30,11 @@ from flask import Flask
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
-from storefront.services import freshness, page_files, pages, shopper
-from storefront.services.page_files import write_atomically
+from storefront.services.cart import shopper
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
+from storefront.services.pages.files import write_atomically
 from tests import servers
 from tests.conftest import CSRF_RE, PASSWORD, require_service
 
@@ -236,7 +239,7 @@ def test_anonymous_pages_send_cache_security_and_revalidation_headers(site, shop
 
 
 def test_signed_in_visitors_get_the_same_file_with_their_own_parts(site, shop, user):
-    from storefront.services import accounts
+    from storefront.services.accounts import users as accounts
 
     accounts.create_user("zoe", "zoe@example.com", "another long password")
     redis_store.client.hset(shopper.cart_key(user.id),

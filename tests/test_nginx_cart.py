@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from storefront.extensions import redis_store
-from storefront.services import shopper
+from storefront.services.cart import shopper
 from tests.test_nginx import (  # noqa: F401  (site: the fixture)
     MARKER,
     Browser,

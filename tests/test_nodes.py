@@ -14,7 +14,9 @@ from flask import Flask
 from storefront import create_app
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness, page_files, search
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.search import query as search
 from tests import factories
 
 

@@ -16,7 +16,10 @@ import pytest
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsCategory, GoodsSKU
-from storefront.services import freshness, page_cache, page_files, pages
+from storefront.services.pages import cache as page_cache
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
 from storefront.tasks import sweep_pages, warm_pages
 from tests.helpers import text
 

@@ -23,7 +23,9 @@ from storefront.models import (
     OrderGoods,
     User,
 )
-from storefront.services import freshness, page_cache, pages, tags
+from storefront.services.pages import cache as page_cache
+from storefront.services.pages import freshness, tags
+from storefront.services.pages import render as pages
 from tests.conftest import count_queries, csrf_token, sign_in
 from tests.helpers import header_cart_count, text
 
@@ -81,7 +83,7 @@ def test_cached_entries_hold_nothing_of_a_visitor(client, app, shop, user):
 
 
 def test_two_visitors_on_one_cached_page_each_see_only_their_own_parts(app, client, shop, user):
-    from storefront.services import accounts
+    from storefront.services.accounts import users as accounts
 
     accounts.create_user("zoe", "zoe@example.com", "another long password")
     alice, zoe = client, app.test_client()  # two browsers (the fixture set the class)
@@ -141,7 +143,7 @@ def test_the_fragment_says_who_the_visitor_is_and_is_never_stored(signed_in, app
 def test_the_fragment_makes_one_redis_round_trip_and_no_sql(signed_in, user, shop,
                                                             monkeypatch):
     from storefront.extensions import redis_store
-    from storefront.services import shopper
+    from storefront.services.cart import shopper
 
     signed_in.get("/_fragments/visitor")  # the user row cached, the script loaded
     client, calls = redis_store.client, []
@@ -160,7 +162,8 @@ def test_the_fragment_makes_one_redis_round_trip_and_no_sql(signed_in, user, sho
 
 def test_the_fragment_of_an_ended_session_shows_nobody_and_records_nothing(
         client, app, user, shop):
-    from storefront.services import accounts, shopper
+    from storefront.services.accounts import users as accounts
+    from storefront.services.cart import shopper
 
     sign_in(client)
     copied = app.test_client()
@@ -173,7 +176,7 @@ def test_the_fragment_of_an_ended_session_shows_nobody_and_records_nothing(
 
 
 def test_the_fragment_escapes_names_into_one_ascii_line(client, app, shop):
-    from storefront.services import accounts
+    from storefront.services.accounts import users as accounts
 
     accounts.create_user("<b>李\u2028x", "li@example.com", "a long enough password")
     sign_in(client, "<b>李\u2028x", "a long enough password")

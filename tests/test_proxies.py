@@ -9,7 +9,7 @@ from flask import request
 
 from storefront import create_app
 from storefront.extensions import db
-from storefront.proxies import parse_networks
+from storefront.web.proxies import parse_networks
 from tests.conftest import csrf_token
 
 # what deploy/gunicorn.conf.py trusts by default (nginx on the same machine)

@@ -1,12 +1,12 @@
 """SQL per page is fixed: it does not grow with the catalogue (no N+1).
 
 Counts are for an anonymous visitor; a signed-in one adds none: their row comes from the
-user cache in Redis (services/accounts.py), filled at sign-in.
+user cache in Redis (services/accounts/users.py), filled at sign-in.
 """
 
 import pytest
 
-from storefront.services import stock
+from storefront.services.cart import stock
 from tests.conftest import count_queries, sign_in
 from tests.factories import many_categories
 
@@ -36,7 +36,7 @@ def test_detail_and_list_queries_are_fixed(client, categories):
 def test_signed_in_visitor_adds_no_query(client, user):
     ids = many_categories(6)
     # what every catalogue commit and the worker's sweep keep built: the index of what can
-    # be bought, that the header counts the cart by (services/stock.py)
+    # be bought, that the header counts the cart by (services/cart/stock.py)
     stock.rebuild()
     sign_in(client)
     assert queries_for(client, "/") == HOMEPAGE

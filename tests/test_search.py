@@ -16,7 +16,10 @@ from flask.testing import FlaskClient
 
 from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU
-from storefront.services import freshness, page_files, pages, search_index
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
+from storefront.services.search import index as search_index
 from tests import factories
 from tests.conftest import sign_in
 

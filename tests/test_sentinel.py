@@ -18,7 +18,8 @@ from devtools.sentinels import SentinelSet
 from storefront import create_app
 from storefront.config import ConfigError
 from storefront.extensions import cache, redis_store
-from storefront.services import shopper, throttle
+from storefront.services.accounts import throttle
+from storefront.services.cart import shopper
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import redis
 
 from storefront.extensions import db, redis_store
 from storefront.models import User
-from storefront.services import accounts
+from storefront.services.accounts import users as accounts
 from tests.conftest import PASSWORD, count_queries, csrf_token, sign_in
 from tests.helpers import text
 

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from storefront import security
 from storefront.extensions import db
 from storefront.models import User
+from storefront.services.accounts import passwords as security
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import text
 

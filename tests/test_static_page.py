@@ -9,7 +9,7 @@ from pathlib import Path
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness
+from storefront.services.pages import freshness
 from tests.conftest import sign_in
 from tests.helpers import text
 

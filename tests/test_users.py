@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU, User
-from storefront.services import shopper
+from storefront.services.cart import shopper
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.helpers import order_of, text
 

@@ -14,7 +14,8 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import freshness, pages
+from storefront.services.pages import freshness
+from storefront.services.pages import render as pages
 from tests import servers
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)

@@ -43,7 +43,7 @@ from storefront.models import (
     User,
     utcnow,
 )
-from storefront.security import hash_password
+from storefront.services.accounts.passwords import hash_password
 
 LINES_PER_ORDER = 4
 # The extra pictures of the first products of each category: a close-up (2), a spread (3).

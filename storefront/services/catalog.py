@@ -25,7 +25,7 @@ from storefront.models import (
     OrderInfo,
     User,
 )
-from storefront.services import tags as tag
+from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 
 TILES_PER_KIND = 4  # title links and image tiles per category row on the homepage

@@ -24,7 +24,7 @@ import pytest
 from flask import Flask
 
 from storefront import demo
-from storefront.services.pages import HOME, publish
+from storefront.services.pages.render import HOME, publish
 from tests import servers
 from tests.conftest import require_service
 

@@ -11,7 +11,8 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog, shopper
+from storefront.services import catalog
+from storefront.services.cart import shopper
 from tests.browser.conftest import expect
 from tests.browser.test_journeys import homepage_tile, sign_in
 from tests.conftest import PASSWORD

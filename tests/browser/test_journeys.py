@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog, shopper
+from storefront.services import catalog
+from storefront.services.cart import shopper
 from tests.browser.conftest import WAIT_MS, expect
 from tests.conftest import PASSWORD
 

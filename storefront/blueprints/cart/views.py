@@ -16,11 +16,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from storefront import visitor_cart
 from storefront.blueprints.cart.forms import AddToCartForm, CartLineForm
 from storefront.extensions import csrf, db
 from storefront.models import GoodsSKU
-from storefront.services import cart_lines, shopper, validate
+from storefront.services import validate
+from storefront.services.cart import lines as cart_lines
+from storefront.services.cart import shopper
+from storefront.web import visitor_cart
 
 bp = Blueprint("cart", __name__)
 csrf.exempt(bp)  # checked per visitor in _posted: the token, or the same-origin proof

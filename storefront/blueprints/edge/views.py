@@ -20,11 +20,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from storefront import visitor_cart
 from storefront.extensions import login_manager
-from storefront.services import ssi, validate, visitors
-from storefront.services.page_cache import Entry
-from storefront.services.shopper import cart_count
+from storefront.services import validate
+from storefront.services.cart.shopper import cart_count
+from storefront.services.pages import ssi, visitors
+from storefront.services.pages.cache import Entry
+from storefront.web import visitor_cart
 
 bp = Blueprint("edge", __name__)
 

@@ -6,7 +6,9 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from storefront.blueprints.edge.views import send_page
-from storefront.services import catalog, pages, shopper, validate
+from storefront.services import catalog, validate
+from storefront.services.cart import shopper
+from storefront.services.pages import render as pages
 
 bp = Blueprint("goods", __name__)
 

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from storefront.blueprints.edge.views import send_page
-from storefront.services import pages, search_text
-from storefront.services import search as search_service
-from storefront.services.search import Query
+from storefront.services.pages import render as pages
+from storefront.services.search import query as search_service
+from storefront.services.search import text as search_text
+from storefront.services.search.query import Query
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
-from storefront.services.identity import display_form
+from storefront.identity import display_form
 
 
 class LoginForm(FlaskForm):

@@ -14,9 +14,12 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from storefront import visitor_cart
 from storefront.blueprints.users.forms import LoginForm, PasswordChangeForm, RegisterForm
-from storefront.services import accounts, catalog, shopper, throttle, validate
+from storefront.services import catalog, validate
+from storefront.services.accounts import throttle
+from storefront.services.accounts import users as accounts
+from storefront.services.cart import shopper
+from storefront.web import visitor_cart
 
 bp = Blueprint("users", __name__)
 

@@ -22,7 +22,8 @@ from flask import current_app
 
 from storefront.extensions import redis_store
 from storefront.redis_store import acknowledged
-from storefront.services import stock, validate
+from storefront.services import validate
+from storefront.services.cart import stock
 
 log = logging.getLogger(__name__)
 

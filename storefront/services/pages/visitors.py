@@ -15,7 +15,8 @@ import redis
 from flask import current_app
 
 from storefront.extensions import redis_store
-from storefront.services import accounts, shopper, stock
+from storefront.services.accounts import users as accounts
+from storefront.services.cart import shopper, stock
 
 log = logging.getLogger(__name__)
 

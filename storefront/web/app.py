@@ -27,7 +27,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from storefront.extensions import db, redis_store
-from storefront.services import images, pages, validate
+from storefront.services import images, validate
+from storefront.services.pages import render as pages
 
 log = logging.getLogger(__name__)
 

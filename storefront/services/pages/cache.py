@@ -29,7 +29,7 @@ import redis
 from flask import current_app
 
 from storefront.extensions import cache, redis_store
-from storefront.services import tags as tag
+from storefront.services.pages import tags as tag
 
 log = logging.getLogger(__name__)
 

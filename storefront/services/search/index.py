@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import search_text
+from storefront.services.search import text as search_text
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ import logging
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
-from storefront.services import cart_lines, shopper
+from storefront.services.cart import lines as cart_lines
+from storefront.services.cart import shopper
 
 log = logging.getLogger(__name__)
 

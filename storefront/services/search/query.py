@@ -20,9 +20,11 @@ from urllib.parse import urlencode
 import tantivy
 from flask import current_app
 
-from storefront.services import catalog, search_index, search_text, validate
-from storefront.services import tags as tag
+from storefront.services import catalog, validate
+from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
+from storefront.services.search import index as search_index
+from storefront.services.search import text as search_text
 
 SORTS = ("relevance", "price", "-price", "sales")
 FIELD_BOOSTS = (("name", 4.0), ("goods", 3.0), ("title", 2.0), ("detail", 1.0))

@@ -29,17 +29,13 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import (
-    catalog,
-    freshness,
-    page_cache,
-    page_files,
-    search_index,
-    ssi,
-    tags,
-)
-from storefront.services import search as search_service
-from storefront.services.page_cache import Entry
+from storefront.services import catalog
+from storefront.services.pages import cache as page_cache
+from storefront.services.pages import files as page_files
+from storefront.services.pages import freshness, ssi, tags
+from storefront.services.pages.cache import Entry
+from storefront.services.search import index as search_index
+from storefront.services.search import query as search_service
 
 log = logging.getLogger(__name__)
 

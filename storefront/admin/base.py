@@ -27,8 +27,8 @@ from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 from storefront.extensions import db
 from storefront.services import validate
-from storefront.services.freshness import record_edit
-from storefront.web import format_price, media_url
+from storefront.services.pages.freshness import record_edit
+from storefront.web.app import format_price, media_url
 
 log = logging.getLogger(__name__)
 

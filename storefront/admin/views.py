@@ -1,5 +1,5 @@
 """Flask-Admin for staff: a view per model, image uploads, bulk actions, freshness hooks.
-What the views share (access, CSRF, errors, ranges) is in ``admin_base.py``.
+What the views share (access, CSRF, errors, ranges) is in ``admin/base.py``.
 
 ``init_admin(app)`` builds everything per app: Flask-Admin views hold per-app state, so a
 module-level ``Admin`` would break the second ``create_app()`` (the tests make many).
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Form, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from storefront.admin_base import (
+from storefront.admin.base import (
     MAX_INT,
     MAX_SMALLINT,
     ShopModelView,
@@ -31,7 +31,7 @@ from storefront.admin_base import (
     site_or_web_url,
     thumbnail,
 )
-from storefront.admin_images import MediaImageField
+from storefront.admin.images import MediaImageField
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -45,10 +45,11 @@ from storefront.models import (
     OrderInfo,
     User,
 )
-from storefront.security import hash_password
-from storefront.services import accounts, validate
-from storefront.services.freshness import record_edit
-from storefront.web import csp_nonce
+from storefront.services import validate
+from storefront.services.accounts import users as accounts
+from storefront.services.accounts.passwords import hash_password
+from storefront.services.pages.freshness import record_edit
+from storefront.web.app import csp_nonce
 
 ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
                   (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),

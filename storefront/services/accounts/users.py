@@ -1,6 +1,6 @@
 """Accounts: sign-up, sign-in, password changes, and who is signed in on each request.
 
-Identity: names and emails are compared in their canonical form (services/identity.py),
+Identity: names and emails are compared in their canonical form (storefront/identity.py),
 stored in columns of their own with a unique index; the database's collation never decides.
 
 Sessions: the session cookie holds "<user id>:<session version>". Raising the user's
@@ -28,9 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storefront.extensions import db, redis_store
+from storefront.identity import canonical
 from storefront.models import User
-from storefront.security import check_password, hash_password
-from storefront.services.identity import canonical
+from storefront.services.accounts.passwords import check_password, hash_password
 
 log = logging.getLogger(__name__)
 

@@ -45,7 +45,11 @@ from sqlalchemy.orm import Session
 from storefront.extensions import redis_store
 from storefront.models import Goods, GoodsCategory, GoodsSKU
 from storefront.redis_store import acknowledged
-from storefront.services import page_cache, page_files, search_index, shopper, stock, tags
+from storefront.services.cart import shopper, stock
+from storefront.services.pages import cache as page_cache
+from storefront.services.pages import files as page_files
+from storefront.services.pages import tags
+from storefront.services.search import index as search_index
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +238,7 @@ def catch_up(before_serving: bool = False) -> bool:
 
 
 # Search rows ride in the same log, as "search:<kind>:<id>" ("search:*": rebuild it all):
-# each node keeps an index of its own (services/search_index.py) and updates it from there.
+# each node keeps an index of its own (services/search/index.py) and updates it from there.
 SEARCH = "search:"
 _KINDS = ("sku", "goods", "category")
 

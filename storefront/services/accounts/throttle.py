@@ -16,7 +16,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from storefront.services.identity import canonical
+from storefront.identity import canonical
 
 log = logging.getLogger(__name__)
 

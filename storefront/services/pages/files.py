@@ -26,7 +26,7 @@ from pathlib import Path
 import brotli
 from flask import current_app
 
-from storefront.services.page_cache import Entry
+from storefront.services.pages.cache import Entry
 
 log = logging.getLogger(__name__)
 
