@@ -87,7 +87,7 @@ def rebuild() -> None:
         # new transaction sees every commit so far
         with db.engine.connect() as conn:
             rows = conn.execute(select(GoodsSKU.id, GoodsSKU.stock)
-                                .where(GoodsSKU.is_on_sale.is_(True))).all()
+                                .where(GoodsSKU.on_sale)).all()
         mapping = {str(i): max(int(s or 0), 0) for i, s in rows}
         mapping[BUILT] = 1
         pipe.multi()

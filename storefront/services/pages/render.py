@@ -127,9 +127,9 @@ def catalogue_keys() -> Iterator[str]:
     each sort and page (what warming renders after a full clear). Two queries."""
     yield HOME
     yield from (f"goods:{i}" for i in db.session.scalars(
-        select(GoodsSKU.id).where(GoodsSKU.is_on_sale.is_(True)).order_by(GoodsSKU.id)))
+        select(GoodsSKU.id).where(GoodsSKU.on_sale).order_by(GoodsSKU.id)))
     counts = dict(db.session.execute(
-        select(GoodsSKU.category_id, func.count()).where(GoodsSKU.is_on_sale.is_(True))
+        select(GoodsSKU.category_id, func.count()).where(GoodsSKU.on_sale)
         .group_by(GoodsSKU.category_id)).all())
     size = current_app.config["LIST_PAGE_SIZE"]
     for category in catalog.list_categories():
