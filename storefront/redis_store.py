@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask_caching.backends.rediscache import RedisSentinelCache
 from redis.sentinel import Sentinel
 
+from storefront import redis_keys
 from storefront.config import sentinel_addresses
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def acknowledged(client: redis.Redis) -> bool:
     if not wanted:
         return True
     with client.pipeline(transaction=False) as pipe:
-        pipe.incr(f"{current_app.config['REDIS_KEY_PREFIX']}acknowledged")
+        pipe.incr(redis_keys.acknowledged())
         pipe.wait(wanted, current_app.config["REDIS_WAIT_MS"])
         acks = pipe.execute()[1]
     if acks >= wanted:

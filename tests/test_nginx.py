@@ -28,6 +28,7 @@ import brotli
 import pytest
 from flask import Flask
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
 from storefront.services.cart import shopper
@@ -242,7 +243,7 @@ def test_signed_in_visitors_get_the_same_file_with_their_own_parts(site, shop, u
     from storefront.services.accounts import users as accounts
 
     accounts.create_user("zoe", "zoe@example.com", "another long password")
-    redis_store.client.hset(shopper.cart_key(user.id),
+    redis_store.client.hset(redis_keys.cart(user.id),
                             mapping={str(shop.apples): 2, str(shop.prawns): 1})
     for key in catalogue(shop):
         publish_marked(key)

@@ -7,9 +7,9 @@ Sessions: the session cookie holds "<user id>:<session version>". Raising the us
 ``session_version`` (sign-out, password change, staff's "sign out everywhere") makes every
 cookie issued before it useless, on every device.
 
-The signed-in user's row is cached in Redis under ``cached_user_key(id)`` as plain JSON, so a
+The signed-in user's row is cached in Redis under ``redis_keys.cached_user(id)`` as plain JSON, so a
 page costs no SQL for it. The pieces are separate so a caller can fetch the raw value in a
-pipeline of its own: ``cached_user_key``, ``user_from_cache`` (pure), ``store_cached_user``,
+pipeline of its own: ``redis_keys.cached_user``, ``user_from_cache`` (pure), ``store_cached_user``,
 and ``load_session_user`` that puts them together. Any change to a user row, by whoever
 makes it, clears that entry after the commit (the listeners at the bottom).
 """
@@ -27,6 +27,7 @@ from sqlalchemy import event, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.identity import canonical
 from storefront.models import User
@@ -131,10 +132,6 @@ def session_user(user: User) -> SessionUser:
                        int(user.session_version or 0))
 
 
-def cached_user_key(user_id: int) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}user_{user_id}"
-
-
 # Written instead of a plain delete: a request that read the row before the change must not
 # put the old row (old session version) back; its store is "set if absent" and fails.
 TOMBSTONE = "-"
@@ -155,7 +152,7 @@ def user_from_cache(raw: str | bytes | None) -> SessionUser | None:
 
 def store_cached_user(user: SessionUser) -> None:
     try:
-        redis_store.client.set(cached_user_key(user.id), user.to_json(), nx=True,
+        redis_store.client.set(redis_keys.cached_user(user.id), user.to_json(), nx=True,
                                ex=int(current_app.config["USER_CACHE_SECONDS"]))
     except redis.RedisError:
         log.warning("user cache: not stored (Redis unavailable)", exc_info=True)
@@ -165,7 +162,7 @@ def cached_user(user_id: int) -> SessionUser | None:
     """The user from Redis, else from the database (then cached); Redis down: the database."""
     redis_up = True
     try:
-        raw = redis_store.client.get(cached_user_key(user_id))
+        raw = redis_store.client.get(redis_keys.cached_user(user_id))
     except redis.RedisError:
         log.warning("user cache: unavailable, reading the database", exc_info=True)
         raw, redis_up = None, False
@@ -224,7 +221,7 @@ def _forget_changed_users(session: Session) -> None:
     try:
         with redis_store.client.pipeline(transaction=False) as pipe:
             for user_id in changed:
-                pipe.set(cached_user_key(user_id), TOMBSTONE, ex=TOMBSTONE_SECONDS)
+                pipe.set(redis_keys.cached_user(user_id), TOMBSTONE, ex=TOMBSTONE_SECONDS)
             pipe.execute()
     except redis.RedisError:  # the entries expire within USER_CACHE_SECONDS
         log.error("user cache: could not clear users %s", sorted(changed), exc_info=True)

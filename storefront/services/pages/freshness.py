@@ -42,6 +42,7 @@ from kombu import Exchange
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
 from storefront.models import Goods, GoodsCategory, GoodsSKU
 from storefront.redis_store import acknowledged
@@ -185,9 +186,9 @@ def announce(keys: set[str] | None) -> None:
     try:
         now = _redis_now(client)
         with client.pipeline(transaction=False) as pipe:
-            pipe.zadd(_shared("changes"), {f"{now}|{k}": now
+            pipe.zadd(redis_keys.page_changes(), {f"{now}|{k}": now
                                            for k in (keys if keys is not None else [EVERYTHING])})
-            pipe.zremrangebyscore(_shared("changes"), "-inf", now - LOG_SECONDS)
+            pipe.zremrangebyscore(redis_keys.page_changes(), "-inf", now - LOG_SECONDS)
             pipe.execute()
         if not acknowledged(client):  # the nodes may miss it after a failover (the sweep)
             log.warning("freshness: no replica acknowledged the log of stale pages")
@@ -213,7 +214,8 @@ def catch_up(before_serving: bool = False) -> bool:
         if since is None or since < now - LOG_SECONDS:
             logged, keys = [], {EVERYTHING}
         else:
-            logged = client.zrangebyscore(_shared("changes"), since - OVERLAP_SECONDS, "+inf")
+            logged = client.zrangebyscore(redis_keys.page_changes(), since - OVERLAP_SECONDS,
+                                          "+inf")
             keys = {item.split("|", 1)[1] for item in logged if item not in seen}
     except redis.RedisError:
         log.error("freshness: no change log (Redis down)", exc_info=True)
@@ -281,16 +283,6 @@ def _note_read(now: float, seen: list[str]) -> None:
     page_files.write_atomically(_read_path(), json.dumps({"read": now, "seen": seen}).encode())
 
 
-def _shared(name: str) -> str:
-    """A key all nodes share (``_key`` is this node's own)."""
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
-
-
-def _key(name: str) -> str:
-    node = current_app.config["NODE_NAME"]
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{node + ':' if node else ''}{name}"
-
-
 def schedule_render(keys: Iterable[str]) -> None:
     """Have the worker write these pages' files, with whatever else gathers meanwhile."""
     keys = set(keys)
@@ -298,8 +290,8 @@ def schedule_render(keys: Iterable[str]) -> None:
         return
     client = redis_store.client
     try:
-        client.sadd(_key("pending"), *keys)
-        if not client.set(_key("queued"), "1", nx=True, ex=PENDING_TTL):
+        client.sadd(redis_keys.page_renders("pending"), *keys)
+        if not client.set(redis_keys.page_renders("queued"), "1", nx=True, ex=PENDING_TTL):
             return  # a queued task has not started yet: it will render these too
     except redis.RedisError:
         log.warning("freshness: no pending set (Redis down); the pages render on demand",
@@ -317,11 +309,11 @@ def take_pending(task_id: str) -> list[str]:
     id until ``done`` (a worker killed mid-render leaves them there for the same task, run
     again). Edits from now on queue a task of their own."""
     client = redis_store.client
-    held = _key(f"rendering:{task_id}")
+    held = redis_keys.page_renders(f"rendering:{task_id}")
     with client.pipeline(transaction=True) as pipe:
-        pipe.delete(_key("queued"))
-        pipe.sunionstore(held, [_key("pending"), held])
-        pipe.delete(_key("pending"))
+        pipe.delete(redis_keys.page_renders("queued"))
+        pipe.sunionstore(held, [redis_keys.page_renders("pending"), held])
+        pipe.delete(redis_keys.page_renders("pending"))
         pipe.expire(held, 24 * 3600)
         pipe.smembers(held)
         keys = pipe.execute()[-1]
@@ -329,7 +321,7 @@ def take_pending(task_id: str) -> list[str]:
 
 
 def done(task_id: str) -> None:
-    redis_store.client.delete(_key(f"rendering:{task_id}"))
+    redis_store.client.delete(redis_keys.page_renders(f"rendering:{task_id}"))
 
 
 def _send(task: str, **options: object) -> None:
@@ -339,7 +331,7 @@ def _send(task: str, **options: object) -> None:
     except Exception:  # the broker is down: the pages render on demand meanwhile
         log.error("freshness: could not queue %s", task, exc_info=True)
         with contextlib.suppress(redis.RedisError):
-            redis_store.client.delete(_key("queued"))
+            redis_store.client.delete(redis_keys.page_renders("queued"))
         return
     # The broker is this Redis (through Sentinel): once a replica holds the message, a
     # failover keeps the queued task. A no-op on one Redis (REDIS_WAIT_REPLICAS 0).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import redis
 from flask import current_app
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
 from storefront.services.accounts import users as accounts
 from storefront.services.cart import shopper, stock
@@ -57,8 +58,8 @@ def visit(session_id: str, viewed_sku: int | None) -> Visit:
     uid, version = parsed
     try:
         raw, count, recorded = redis_store.script("visit", _VISIT)(
-            keys=[accounts.cached_user_key(uid), shopper.cart_key(uid),
-                  shopper.history_key(uid), stock.index_key()],
+            keys=[redis_keys.cached_user(uid), redis_keys.cart(uid),
+                  redis_keys.history(uid), redis_keys.buyable()],
             args=[version, viewed_sku or "", current_app.config["HISTORY_LENGTH"]])
     except redis.RedisError:
         log.warning("redis unavailable: visitor read from the database", exc_info=True)
