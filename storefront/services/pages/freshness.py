@@ -50,6 +50,7 @@ from storefront.services.cart import shopper, stock
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
 from storefront.services.pages import tags
+from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ def make_fresh(stale: set[str]) -> None:
     except OSError:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
     everything = tags.ALL in stale or tags.NAV in stale
-    keys = keys | {"home"} if tags.HOME in stale else keys
+    keys = keys | {str(PageKey.home())} if tags.HOME in stale else keys
     if current_app.config["PAGES_BROADCAST_QUEUE"]:
         announce(None if everything else keys)
     elif everything:
