@@ -31,6 +31,7 @@ from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.identity import canonical
 from storefront.models import User
+from storefront.services import visitor_rules
 from storefront.services.accounts.passwords import check_password, hash_password
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,8 @@ def parse_session_id(session_id: str | None) -> tuple[int, int] | None:
 
 def still_valid(user: SessionUser | None, version: int) -> SessionUser | None:
     """``user`` if the session of ``version`` is still theirs (not ended, account active)."""
-    if user is None or not user.is_active or user.session_version != version:
+    if user is None or not visitor_rules.session_valid(user.is_active, user.session_version,
+                                                       version):
         return None
     return user
 

@@ -23,7 +23,7 @@ from flask import current_app
 from storefront import redis_keys
 from storefront.extensions import redis_store
 from storefront.redis_store import acknowledged
-from storefront.services import validate
+from storefront.services import validate, visitor_rules
 from storefront.services.cart import stock
 
 log = logging.getLogger(__name__)
@@ -228,9 +228,7 @@ def record_view(user_id: int, sku_id: int) -> None:
     key = redis_keys.history(user_id)
     try:
         with redis_store.client.pipeline(transaction=True) as pipe:
-            pipe.lrem(key, 0, sku_id)
-            pipe.lpush(key, sku_id)
-            pipe.ltrim(key, 0, current_app.config["HISTORY_LENGTH"] - 1)
+            visitor_rules.push_history(pipe, key, sku_id, current_app.config["HISTORY_LENGTH"])
             pipe.execute()
     except redis.RedisError:
         log.warning("redis unavailable: history not recorded", exc_info=True)

@@ -16,6 +16,7 @@ from flask import current_app
 
 from storefront import redis_keys
 from storefront.extensions import redis_store
+from storefront.services import visitor_rules
 from storefront.services.accounts import users as accounts
 from storefront.services.cart import shopper, stock
 
@@ -25,22 +26,21 @@ log = logging.getLogger(__name__)
 # history length. The history changes only when the cached row says the session is still
 # valid; on a miss (no row cached) the caller decides after reading the database. The cart
 # count is -1 when the buyable index needs building (``stock``).
-_VISIT = stock.COUNT_BUYABLE + """
+# The history and session rules are visitor_rules' Lua spellings.
+_VISIT = (stock.COUNT_BUYABLE + visitor_rules.LUA_PUSH_HISTORY
+          + visitor_rules.LUA_SESSION_VALID + """
 local user = redis.call('GET', KEYS[1])
 local count = count_buyable(KEYS[2], KEYS[4])
 local recorded = 0
 if user and ARGV[2] ~= '' then
   local ok, row = pcall(cjson.decode, user)
-  if ok and type(row) == 'table' and row.is_active == true
-      and tostring(row.session_version) == ARGV[1] then
-    redis.call('LREM', KEYS[3], 0, ARGV[2])
-    redis.call('LPUSH', KEYS[3], ARGV[2])
-    redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+  if ok and session_valid(row, ARGV[1]) then
+    push_history(KEYS[3], ARGV[2], tonumber(ARGV[3]))
     recorded = 1
   end
 end
 return {user or '', count, recorded}
-"""
+""")
 
 
 @dataclass(frozen=True)
