@@ -25,16 +25,17 @@ from storefront.models import (
     OrderInfo,
     User,
 )
+from storefront.services import sorts
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 
 TILES_PER_KIND = 4  # title links and image tiles per category row on the homepage
 NEW_SKUS = 2
-SORTS = {
-    "default": (GoodsSKU.id.desc(),),
-    "price": (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
-    "price-desc": (GoodsSKU.price.desc(), GoodsSKU.id.desc()),
-    "hot": (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
+SORTS = {  # the list's orderings of sorts.LIST
+    sorts.LIST_DEFAULT: (GoodsSKU.id.desc(),),
+    sorts.PRICE: (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
+    sorts.PRICE_DESC: (GoodsSKU.price.desc(), GoodsSKU.id.desc()),
+    sorts.SALES: (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
 }
 
 Data = dict[str, Any]
@@ -215,6 +216,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "categories": categories,
         "category": category,
         "sort": sort,
+        "sorts": sorts.choices(sorts.LIST),
         "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
         "new_skus": newest_skus(category_id),
         "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id)],

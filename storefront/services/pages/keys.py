@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# the list's sorts, as they appear in an address, a key and a file name; the first is the
-# default, left out of the address
-LIST_SORTS = ("default", "price", "price-desc", "hot")
-DEFAULT_SORT = LIST_SORTS[0]
+from storefront.services import sorts
+
+LIST_SORTS = sorts.LIST
+DEFAULT_SORT = sorts.LIST_DEFAULT
 
 Kind = Literal["home", "goods", "list"]
 
