@@ -17,6 +17,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from storefront import redis_keys
+from storefront.config import redis_timeouts
 from storefront.identity import canonical
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     url, sentinels = app.config["REDIS_URL"], app.config["REDIS_SENTINELS"]
-    timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    timeouts = redis_timeouts(app.config)
     if sentinels:  # limits' spelling: redis+sentinel://h:p,h:p/<master name>
         store = storage_from_string(
             f"redis+sentinel://{sentinels.replace(' ', '')}/{app.config['REDIS_MASTER_NAME']}",
