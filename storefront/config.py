@@ -49,6 +49,12 @@ class Defaults:
     # Several web nodes (deploy/cluster.py): each has its own page files, so every node's
     # worker hears of each save through this broadcast queue ("": one machine, no broadcast)
     PAGES_BROADCAST_QUEUE = ""
+    # who hears of stale pages (services/pages/purge.py): "files", "cluster", "cdn", "none",
+    # comma-separated; "": "cluster" with PAGES_BROADCAST_QUEUE, else "files"; plus "cdn"
+    # when PAGES_CDN_PURGE_URL is set
+    PAGES_PURGE = ""
+    PAGES_CDN_PURGE_URL = ""  # POSTed with a Surrogate-Key header naming what went stale
+    PAGES_CDN_PURGE_TOKEN = ""  # sent as Fastly-Key when set
     NODE_NAME = ""  # this node's name among them (its pending renders); "": the hostname
     # The node's listener also reads the log of stale pages this often by itself (0: never;
     # deploy/cluster.py sets 1): the bound on freshness when a broadcast is lost

@@ -8,7 +8,8 @@ then acts, in this order:
 1. the cached pages carrying those tags are dropped (``page_cache.invalidate``);
 2. their files go, so nginx asks the app, which renders them from the committed rows: the
    page is fresh from this moment on;
-3. the worker is asked to write their files again (``schedule_render``).
+3. the purge targets chosen at start (``services/pages/purge.py``: this node's worker, the
+   other nodes, a CDN) hear of it once, with the search rows the commit changed.
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
@@ -20,9 +21,9 @@ everything rebuilds it).
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
 
-Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py): each node has page
-files of its own, so steps 2 and 3 happen on every node. The cached pages are shared
-(Redis); a Celery broadcast queue (``pages_stale``) wakes every
+Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
+target): each node has page files of its own, so steps 2 and 3 happen on every node. The
+cached pages are shared (Redis); a Celery broadcast queue (``pages_stale``) wakes every
 node's listener, which removes its own files and queues its own renders (``catch_up``: a
 pending set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the
 nodes listening at that moment, so it carries nothing: the keys are in a log in Redis.
@@ -109,14 +110,14 @@ def _after_commit(session: Session) -> None:
     if deleted or stale:
         stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
     rows = session.info.pop(SEARCH_ROWS, None)
-    if stale:
-        make_fresh(stale)
     everything = bool(stale and tags.ALL in stale)
-    if rows or everything:
-        rows = rows or (set(), set(), set())
+    rows = rows or ((set(), set(), set()) if everything else None)
+    # the other nodes' indexes hear of the rows in the same announcement as the pages
+    searched = search_items(rows, everything) if rows else set()
+    if stale or searched:
+        make_fresh(stale or set(), searched)
+    if rows:
         update_search(*rows, everything=everything)
-        if current_app.config["PAGES_BROADCAST_QUEUE"]:  # every other node's index too
-            announce(search_items(rows, everything))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -141,8 +142,12 @@ def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int]
                   sorted(sku_ids), sorted(goods_ids), sorted(category_ids), exc_info=True)
 
 
-def make_fresh(stale: set[str]) -> None:
-    """Drop what carries ``stale`` tags, remove its files, and queue its renders."""
+def make_fresh(stale: set[str], searched: set[str] = frozenset()) -> None:
+    """Drop what carries ``stale`` tags, remove its files, and tell the purge targets, once,
+    with the search rows ``searched`` too."""
+    if not stale:
+        _tell(set(), searched)
+        return
     try:
         keys = page_cache.invalidate(stale)
     except redis.RedisError:
@@ -159,12 +164,14 @@ def make_fresh(stale: set[str]) -> None:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
     everything = tags.ALL in stale or tags.NAV in stale
     keys = keys | {str(PageKey.home())} if tags.HOME in stale else keys
-    if current_app.config["PAGES_BROADCAST_QUEUE"]:
-        announce(None if everything else keys)
-    elif everything:
-        schedule_warm()
-    else:
-        schedule_render(keys)
+    _tell(None if everything else keys, searched)
+
+
+def _tell(pages: set[str] | None, searched: set[str]) -> None:
+    """Each purge target chosen at start (purge.init_app; imported there, not here: purge's
+    targets call this module)."""
+    for target in current_app.extensions["page_purge"]:
+        target.purge(pages, searched)
 
 
 # Several nodes. The stale keys go into a log in Redis (a sorted set scored by Redis's
@@ -200,7 +207,7 @@ def announce(keys: set[str] | None) -> None:
     # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
     # Redis takes an exchange this process never declared for a direct one: the message
     # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
-    _send("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
+    send_task("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
 
 
 def catch_up(before_serving: bool = False) -> bool:
@@ -298,11 +305,11 @@ def schedule_render(keys: Iterable[str]) -> None:
         log.warning("freshness: no pending set (Redis down); the pages render on demand",
                     exc_info=True)
         return
-    _send("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
+    send_task("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
 
 
 def schedule_warm() -> None:
-    _send("storefront.tasks.warm_pages")
+    send_task("storefront.tasks.warm_pages")
 
 
 def take_pending(task_id: str) -> list[str]:
@@ -325,7 +332,7 @@ def done(task_id: str) -> None:
     redis_store.client.delete(redis_keys.page_renders(f"rendering:{task_id}"))
 
 
-def _send(task: str, **options: object) -> None:
+def send_task(task: str, **options: object) -> None:
     """Queue a task by name: services never import the tasks module (it imports them)."""
     try:
         current_app.extensions["celery"].tasks[task].apply_async(**options)
