@@ -77,7 +77,7 @@ def judge(find: Callable[[str], list[int]], names: dict[int, str]) -> dict[str, 
 
 
 def rows() -> list[dict[str, Any]]:
-    skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True))).all()
+    skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.on_sale)).all()
     words = search_text.document_words
     details: dict[int, str] = {}
     out = []
@@ -97,7 +97,7 @@ def tantivy_engine(folder: str) -> dict[str, Any]:
     search_index.reindex()
     built = time.perf_counter() - start
     size = sum(p.stat().st_size for p in Path(search_index.directory()).iterdir())
-    sku = db.session.scalars(select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True))).first()
+    sku = db.session.scalars(select(GoodsSKU).where(GoodsSKU.on_sale)).first()
     lags = []
     for n in range(20):
         sku.name = f"Quokkafruit{n} {sku.name}"

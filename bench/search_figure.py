@@ -74,7 +74,7 @@ def measure(shop: Shop, app: Flask, load: wrk.Load, settings: procs.Gunicorn) ->
 def freshness_lags(app: Flask, browser: Browser) -> list[float]:
     lags = []
     with app.app_context():
-        sku = db.session.scalars(select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True))
+        sku = db.session.scalars(select(GoodsSKU).where(GoodsSKU.on_sale)
                                  .order_by(GoodsSKU.id.desc())).first()
         original = sku.name
         for n in range(EDITS):

@@ -168,7 +168,7 @@ def catalogue() -> Catalogue:
     sku = db.session.get(GoodsSKU, tiles[0].sku_id)
     before = db.session.scalar(  # the default sort is newest (highest id) first
         select(func.count()).select_from(GoodsSKU).where(
-            GoodsSKU.category_id == sku.category_id, GoodsSKU.is_on_sale.is_(True),
+            GoodsSKU.category_id == sku.category_id, GoodsSKU.on_sale,
             GoodsSKU.id > sku.id))
     return Catalogue(sku_id=sku.id, category_id=sku.category_id,
                      list_page=before // current_app.config["LIST_PAGE_SIZE"] + 1,

@@ -45,6 +45,10 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     celery_init_app(app)
 
+    from storefront.services.pages import purge
+
+    purge.init_app(app)  # who hears of stale pages: chosen once, here
+
     from storefront import admin, cli
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.edge import views as edge

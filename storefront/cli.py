@@ -83,7 +83,7 @@ def warm_pages_command() -> None:
 def search_reindex_command() -> None:
     """Rebuild this node's search index from the database (safe while the shop serves)."""
     total = db.session.scalar(select(func.count()).select_from(GoodsSKU)
-                              .where(GoodsSKU.is_on_sale.is_(True)))
+                              .where(GoodsSKU.on_sale))
     with click.progressbar(length=total, label="Indexing on-sale SKUs") as bar:
         indexed = search_index.reindex(progress=bar.update)
     click.echo(f"{indexed} SKUs indexed in {search_index.directory()}")

@@ -31,6 +31,9 @@ class Defaults:
     # through Sentinel (a failover promotes a replica), 0 on one Redis
     REDIS_WAIT_REPLICAS: int | None = None
     REDIS_WAIT_MS = 100  # how long a cart write waits for that acknowledgement
+    # connect and read timeout of every Redis client (the data client, the page cache, the
+    # throttle, Sentinel queries): a dead Redis must cost a page a moment, not hang it
+    REDIS_TIMEOUT_SECONDS = 0.5
     MEDIA_ROOT: str | None = None  # None: <instance>/media
     STATIC_PAGES_DIR: str | None = None  # None: <instance>/static_pages
     SEARCH_INDEX_DIR: str | None = None  # None: <instance>/search (one per node: README)
@@ -46,6 +49,12 @@ class Defaults:
     # Several web nodes (deploy/cluster.py): each has its own page files, so every node's
     # worker hears of each save through this broadcast queue ("": one machine, no broadcast)
     PAGES_BROADCAST_QUEUE = ""
+    # who hears of stale pages (services/pages/purge.py): "files", "cluster", "cdn", "none",
+    # comma-separated; "": "cluster" with PAGES_BROADCAST_QUEUE, else "files"; plus "cdn"
+    # when PAGES_CDN_PURGE_URL is set
+    PAGES_PURGE = ""
+    PAGES_CDN_PURGE_URL = ""  # POSTed with a Surrogate-Key header naming what went stale
+    PAGES_CDN_PURGE_TOKEN = ""  # sent as Fastly-Key when set
     NODE_NAME = ""  # this node's name among them (its pending renders); "": the hostname
     # The node's listener also reads the log of stale pages this often by itself (0: never;
     # deploy/cluster.py sets 1): the bound on freshness when a broadcast is lost
@@ -145,8 +154,7 @@ def _derive(app: Flask) -> None:
     if cfg["REDIS_WAIT_REPLICAS"] is None:
         cfg["REDIS_WAIT_REPLICAS"] = 1 if sentinels else 0
     if "CACHE_TYPE" not in cfg:
-        # a dead Redis must cost a page a moment, not hang it
-        timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        timeouts = redis_timeouts(cfg)
         if sentinels:
             cfg["CACHE_TYPE"] = "storefront.redis_store.SentinelCache"
             cfg["CACHE_REDIS_SENTINELS"] = sentinels
@@ -183,8 +191,7 @@ def _derive(app: Flask) -> None:
             "broker_transport_options": {
                 **_redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
                 **({"master_name": cfg["REDIS_MASTER_NAME"],
-                    "sentinel_kwargs": {"socket_timeout": 0.5,
-                                        "socket_connect_timeout": 0.5}} if sentinels else {}),
+                    "sentinel_kwargs": redis_timeouts(cfg)} if sentinels else {}),
             },
             **_broadcast(cfg["CELERY_QUEUE"], cfg["PAGES_BROADCAST_QUEUE"]),
             "beat_schedule": {
@@ -195,6 +202,12 @@ def _derive(app: Flask) -> None:
             },
         },
     )
+
+
+def redis_timeouts(cfg: Mapping) -> dict[str, float]:
+    """redis-py's timeouts from ``REDIS_TIMEOUT_SECONDS``, for every client the app makes."""
+    seconds = float(cfg["REDIS_TIMEOUT_SECONDS"])
+    return {"socket_connect_timeout": seconds, "socket_timeout": seconds}
 
 
 def _redelivery(visibility_timeout: int) -> dict[str, int]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     DateTime,
     ForeignKey,
     Index,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.dialects import mysql
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storefront.extensions import db
@@ -109,6 +111,19 @@ class GoodsSKU(TimestampMixin, db.Model):
     tiles: Mapped[list[IndexCategoryGoodsBanner]] = relationship(
         back_populates="sku", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def on_sale(self) -> bool:
+        """The one rule of what a shopper may see or buy, in Python (a loaded row) and in SQL
+        (``select(GoodsSKU).where(GoodsSKU.on_sale)``); every page, cart and index asks it."""
+        return bool(self.is_on_sale)
+
+    @on_sale.inplace.expression
+    @classmethod
+    def _on_sale_sql(cls) -> ColumnElement[bool]:
+        # ``IS true``, as every query spelled it before: the (category, is_on_sale, ...)
+        # indexes above serve it on MariaDB and SQLite alike
+        return cls.is_on_sale.is_(True)
 
     def __str__(self) -> str:
         return self.name

@@ -17,22 +17,21 @@ from flask import Flask, current_app
 from flask_caching.backends.rediscache import RedisSentinelCache
 from redis.sentinel import Sentinel
 
-from storefront.config import sentinel_addresses
+from storefront import redis_keys
+from storefront.config import redis_timeouts, sentinel_addresses
 
 log = logging.getLogger(__name__)
-
-TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-
 
 class RedisStore:
     def init_app(self, app: Flask) -> None:
         url, sentinels = app.config["REDIS_URL"], sentinel_addresses(app.config["REDIS_SENTINELS"])
+        timeouts = redis_timeouts(app.config)
         if sentinels:
-            client = Sentinel(sentinels, sentinel_kwargs=TIMEOUTS, **TIMEOUTS).master_for(
+            client = Sentinel(sentinels, sentinel_kwargs=timeouts, **timeouts).master_for(
                 app.config["REDIS_MASTER_NAME"], decode_responses=True, health_check_interval=30)
         elif url:
             client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30,
-                                          **TIMEOUTS)
+                                          **timeouts)
         else:
             client = fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True)
         app.extensions["redis_store"] = client
@@ -62,7 +61,7 @@ def acknowledged(client: redis.Redis) -> bool:
     if not wanted:
         return True
     with client.pipeline(transaction=False) as pipe:
-        pipe.incr(f"{current_app.config['REDIS_KEY_PREFIX']}acknowledged")
+        pipe.incr(redis_keys.acknowledged())
         pipe.wait(wanted, current_app.config["REDIS_WAIT_MS"])
         acks = pipe.execute()[1]
     if acks >= wanted:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services.cart import stock
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness
+from storefront.services.pages import freshness, purge
 from storefront.services.pages import render as pages
 
 log = logging.getLogger(__name__)
@@ -60,13 +60,18 @@ def sweep_pages() -> int:
     (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
     removal may have been lost with the process that committed it), written again; the index
     the headers count carts by, built again (services/cart/stock.py). On a node of several: first
-    the catch-up, in case a save's broadcast never came."""
+    the catch-up, in case a save's broadcast never came (the purge targets' sweep)."""
     stock.rebuild()
-    if current_app.config["PAGES_BROADCAST_QUEUE"]:
-        freshness.catch_up()  # in case this node missed a broadcast
+    purge.sweep()
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
     return _publish_paced(due, "sweep")
+
+
+@shared_task(**RETRY)
+def purge_cdn(surrogate_keys: list[str]) -> None:
+    """Ask the CDN in front (PAGES_CDN_PURGE_URL) to drop what carries these surrogate keys."""
+    purge.send_cdn_purge(surrogate_keys)
 
 
 def _publish_paced(keys: list[str], why: str) -> int:

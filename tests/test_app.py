@@ -143,3 +143,15 @@ def test_oversized_bodies_are_refused(client, app):
     response = client.post("/users/register", data={"username": "x" * 4096})
     assert response.status_code == 413
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_one_redis_timeout_for_every_client(monkeypatch):
+    """REDIS_TIMEOUT_SECONDS reaches the data client, the page cache and the throttle."""
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    app = create_app({"REDIS_URL": "redis://cache.internal:6379/2", "REDIS_TIMEOUT_SECONDS": 0.25})
+    wanted = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    data = app.extensions["redis_store"].connection_pool.connection_kwargs
+    assert {k: data[k] for k in wanted} == wanted
+    assert app.config["CACHE_OPTIONS"] == wanted
+    throttle = app.extensions["login_throttle"].storage.storage.connection_pool.connection_kwargs
+    assert {k: throttle[k] for k in wanted} == wanted

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
 from storefront.services.cart import shopper
@@ -37,7 +38,7 @@ def anon_carts(app) -> dict[str, dict[str, str]]:
 
 
 def user_cart(app, user) -> dict[str, str]:
-    return redis_store.client.hgetall(shopper.cart_key(user.id))
+    return redis_store.client.hgetall(redis_keys.cart(user.id))
 
 
 def lines_on(page) -> dict[str, str]:
@@ -135,7 +136,7 @@ def test_changing_a_count_and_removing_lines(client, app, shop):
 
 def test_unavailable_lines_are_shown_never_counted_and_can_be_fixed(signed_in, app, user,
                                                                     shop):
-    redis_store.client.hset(shopper.cart_key(user.id), mapping={
+    redis_store.client.hset(redis_keys.cart(user.id), mapping={
         shop.apples: 2, shop.prawns: 4, 987654: 1})  # 987654: a SKU deleted long ago
     assert header_cart_count(signed_in.get("/")) == 6
     edit(shop.prawns, stock=3)  # now above the stock
@@ -181,7 +182,7 @@ def test_cross_site_posts_change_no_anonymous_cart(client, app, shop):
 @pytest.mark.parametrize("how", ["sign-in", "sign-up"])
 def test_the_anonymous_cart_merges_at_sign_in_capped_at_the_stock(client, app, user, shop,
                                                                   how):
-    redis_store.client.hset(shopper.cart_key(user.id), shop.apples, 8)
+    redis_store.client.hset(redis_keys.cart(user.id), shop.apples, 8)
     add(client, shop.apples, 5)
     add(client, shop.prawns, 2)
     add(client, shop.apples_big, 1)
@@ -195,7 +196,7 @@ def test_the_anonymous_cart_merges_at_sign_in_capped_at_the_stock(client, app, u
             "confirm": PASSWORD, "csrf_token": csrf_token(client, "/users/register")})
         from storefront.models import User
         owner = db.session.query(User).filter_by(username="newcomer").one()
-        redis_store.client.hset(shopper.cart_key(owner.id), shop.apples, 8)  # after: no-op
+        redis_store.client.hset(redis_keys.cart(owner.id), shop.apples, 8)  # after: no-op
     assert response.status_code == 302, text(response)
     assert "sf_cart=;" in ", ".join(response.headers.getlist("Set-Cookie"))
     assert anon_carts(app) == {}

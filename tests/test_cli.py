@@ -41,7 +41,7 @@ def test_seed_demo_builds_a_shop_and_is_idempotent(runner, app, client):
 
     page = client.get("/").get_data(as_text=True)
     assert page.count('href="/goods/') >= 6
-    sku = db.session.scalar(select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True)))
+    sku = db.session.scalar(select(GoodsSKU).where(GoodsSKU.on_sale))
     assert client.get(f"/goods/{sku.id}").status_code == 200
     assert client.get(f"/media/{sku.default_image}").status_code == 200
 

@@ -31,7 +31,7 @@ def test_the_demo_shop_pages_through_pictures_of_its_products(app, client, capsy
     assert re.search(r'<span class="page-link is-current" aria-current="page">3</span>', third)
     assert client.get(f"/list/{fruit}?page=4").status_code == 404
     dearest = db.session.scalar(select(GoodsSKU.name).filter_by(category_id=fruit)
-                                .where(GoodsSKU.is_on_sale.is_(True))
+                                .where(GoodsSKU.on_sale)
                                 .order_by(GoodsSKU.price.desc()).limit(1))
     page = text(client.get(f"/list/{fruit}?sort=price-desc"))
     assert re.search(r'class="tile-name">([^<]+)<', page)[1] == dearest

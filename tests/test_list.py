@@ -54,12 +54,21 @@ def test_price_high_to_low_is_dearest_first_over_every_page(client, veg):
     assert second == [f"Veg {n:02}" for n in range(11, 0, -1)]
 
 
-def test_hot_sort_is_best_selling_first(client, veg):
-    _, page = names_on(client, f"/list/{veg}?sort=hot")
+def test_sales_sort_is_best_selling_first(client, veg):
+    _, page = names_on(client, f"/list/{veg}?sort=sales")
     sales = {n: (n * 7) % 23 for n in range(1, 24)}
     best = sorted(sales, key=lambda n: (-sales[n], -n))[:3]
     first, second, third = order_of(page, *(f"Veg {n:02}<" for n in best))
     assert first < second < third
+
+
+@pytest.mark.parametrize(("old", "new"), [("hot", "sales"), ("-price", "price-desc")])
+def test_a_sorts_old_name_answers_301_to_the_canonical_address(client, veg, old, new):
+    """The names list and search used before they shared one vocabulary still lead there."""
+    assert client.get(f"/list/{veg}?sort={old}").headers["Location"] == f"/list/{veg}?sort={new}"
+    moved = client.get(f"/list/{veg}?page=2&sort={old}")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"/list/{veg}?sort={new}&page=2"
 
 
 def test_pagination_links_keep_the_sort(client, veg):

@@ -8,8 +8,8 @@ from html import unescape
 
 import pytest
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
-from storefront.services.cart import shopper
 from tests.test_nginx import (  # noqa: F401  (site: the fixture)
     MARKER,
     Browser,
@@ -63,7 +63,7 @@ def test_an_anonymous_cart_takes_the_personal_path_only_while_it_has_lines(site,
 
 def test_signing_in_merges_the_cart_and_keeps_the_count(site, shop, user):  # noqa: F811
     publish_marked("home")
-    redis_store.client.hset(shopper.cart_key(user.id), str(shop.apples), 1)
+    redis_store.client.hset(redis_keys.cart(user.id), str(shop.apples), 1)
     visitor = site.browser()
     assert cart_post(visitor, "/cart/add", sku_id=shop.apples, count=2).status == 302
     assert cart_post(visitor, "/cart/add", sku_id=shop.prawns, count=2).status == 302
@@ -71,5 +71,5 @@ def test_signing_in_merges_the_cart_and_keeps_the_count(site, shop, user):  # no
     assert visitor.cookie("sf_cart") is None
     page = visitor.get("/")
     assert MARKER in page.body and "Welcome" in page.text and cart_count(page.text) == 5
-    assert redis_store.client.hgetall(shopper.cart_key(user.id)) == {
+    assert redis_store.client.hgetall(redis_keys.cart(user.id)) == {
         str(shop.apples): "3", str(shop.prawns): "2"}

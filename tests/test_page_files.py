@@ -54,7 +54,7 @@ def test_publish_writes_the_page_its_twins_and_its_edge_copy(app, shop, user):
 
 
 @pytest.mark.parametrize("key", ["home", "goods:7", "list:3:price:2", "list:3:default:1",
-                                 "list:3:price-desc:2"])
+                                 "list:3:price-desc:2", "list:3:sales:1"])
 def test_file_names_and_keys_map_both_ways(app, key):
     assert page_files.key_of(page_files.path_of(key)) == key
 
@@ -138,7 +138,7 @@ def test_a_full_clear_warms_every_catalogue_page(app, shop):
     db.session.commit()  # the nav is on every page: everything goes, then the warm-up
     written = {page_files.key_of(p) for p in page_files.folder().rglob("*.html")}
     assert written == set(pages.catalogue_keys())
-    assert {f"goods:{shop.apples}", f"list:{shop.fruit}:hot:1", f"list:{shop.fruit}:price-desc:1",
+    assert {f"goods:{shop.apples}", f"list:{shop.fruit}:sales:1", f"list:{shop.fruit}:price-desc:1",
             "home"} <= written
     assert f"goods:{shop.crate}" not in written  # off sale: no page
     assert "Fruit &amp; berries" in page_files.path_of(f"goods:{shop.prawns}").read_text()

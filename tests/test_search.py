@@ -160,9 +160,19 @@ def test_filters_narrow_the_results(client, catalogue):
 def test_sorting_by_price_and_sales(client, catalogue):
     expected = [catalogue.juice, catalogue.marmalade, catalogue.oranges]
     assert found(client, "orange", sort="price") == expected
-    assert found(client, "orange", sort="-price") == expected[::-1]
+    assert found(client, "orange", sort="price-desc") == expected[::-1]
     assert found(client, "orange", sort="sales") == [catalogue.juice, catalogue.oranges,
                                                      catalogue.marmalade]
+
+
+def test_search_and_list_share_the_sort_names_and_old_ones_move(client, catalogue):
+    """One vocabulary (services/sorts.py): the sort bar offers the list's names, and the old
+    ``-price`` answers 301 to the same search sorted by ``price-desc``."""
+    page = client.get("/search?q=orange").get_data(as_text=True)
+    assert "sort=price-desc" in page and "sort=sales" in page and "sort=-price" not in page
+    moved = client.get("/search?q=orange&sort=-price&page=2")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == "/search?q=orange&sort=price-desc&page=2"
 
 
 def test_results_are_paged_like_the_category_list(app, client):

@@ -5,6 +5,7 @@ pages pay no query for it, and the cache never outlives a change to the account.
 import pytest
 import redis
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import User
 from storefront.services.accounts import users as accounts
@@ -77,7 +78,7 @@ def test_a_warm_signed_in_page_runs_no_query_for_the_user(signed_in, user):
 
 
 def test_the_cached_user_is_plain_data_under_its_documented_key(app, signed_in, user):
-    raw = redis_store.client.get(accounts.cached_user_key(user.id))
+    raw = redis_store.client.get(redis_keys.cached_user(user.id))
     assert raw.startswith("{") and "password" not in raw
     cached = accounts.user_from_cache(raw)
     assert (cached.id, cached.username, cached.is_staff, cached.is_active) == (

@@ -70,8 +70,8 @@ def _counts() -> list[tuple[str, int, str]]:
         return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
     return [
-        ("SKUs on sale", count(GoodsSKU, GoodsSKU.is_on_sale.is_(True)), "goodssku.index_view"),
-        ("SKUs off sale", count(GoodsSKU, GoodsSKU.is_on_sale.is_(False)), "goodssku.index_view"),
+        ("SKUs on sale", count(GoodsSKU, GoodsSKU.on_sale), "goodssku.index_view"),
+        ("SKUs off sale", count(GoodsSKU, ~GoodsSKU.on_sale), "goodssku.index_view"),
         ("Categories", count(GoodsCategory), "goodscategory.index_view"),
         ("Orders", count(OrderInfo), "orderinfo.index_view"),
     ]

@@ -144,7 +144,7 @@ def _round_robin(goods: list[list[GoodsSKU]]) -> list[GoodsSKU]:
     """On-sale SKUs, one per product in turn: the homepage row shows variety first."""
     order = []
     for depth in range(max(len(g) for g in goods)):
-        order += [g[depth] for g in goods if depth < len(g) and g[depth].is_on_sale]
+        order += [g[depth] for g in goods if depth < len(g) and g[depth].on_sale]
     return order
 
 
@@ -204,7 +204,7 @@ def _add_reviews(seeded: _Seeded) -> None:
     lines: list[list[tuple[GoodsSKU, str]]] = [[] for _ in users]
     for ci, (spec, goods) in enumerate(zip(CATALOGUE, seeded.skus, strict=True)):
         for gi, (goods_spec, skus) in enumerate(zip(spec.goods, goods, strict=True)):
-            sku = next((s for s in skus if s.is_on_sale), None)
+            sku = next((s for s in skus if s.on_sale), None)
             comments = goods_spec.reviews
             if sku is None or not comments:
                 continue

@@ -25,16 +25,17 @@ from storefront.models import (
     OrderInfo,
     User,
 )
+from storefront.services import sorts
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 
 TILES_PER_KIND = 4  # title links and image tiles per category row on the homepage
 NEW_SKUS = 2
-SORTS = {
-    "default": (GoodsSKU.id.desc(),),
-    "price": (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
-    "price-desc": (GoodsSKU.price.desc(), GoodsSKU.id.desc()),
-    "hot": (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
+SORTS = {  # the list's orderings of sorts.LIST
+    sorts.LIST_DEFAULT: (GoodsSKU.id.desc(),),
+    sorts.PRICE: (GoodsSKU.price.asc(), GoodsSKU.id.asc()),
+    sorts.PRICE_DESC: (GoodsSKU.price.desc(), GoodsSKU.id.desc()),
+    sorts.SALES: (GoodsSKU.sales.desc(), GoodsSKU.id.desc()),
 }
 
 Data = dict[str, Any]
@@ -57,7 +58,7 @@ def category_data(category: GoodsCategory) -> Data:
 
 
 def _on_sale():
-    return select(GoodsSKU).where(GoodsSKU.is_on_sale.is_(True))
+    return select(GoodsSKU).where(GoodsSKU.on_sale)
 
 
 def list_categories() -> list[Data]:
@@ -92,7 +93,7 @@ def build_index_context() -> Data:
     return {
         "categories": categories,
         "banners": [{"image": b.image, "sku": sku_card(b.sku)} for b in banners
-                    if b.sku.is_on_sale],
+                    if b.sku.on_sale],
         "promotions": [{"name": p.name, "url": p.url, "image": p.image} for p in promotions],
         "rows": rows,
         "tags": [tag.ALL, tag.NAV, tag.HOME,
@@ -119,7 +120,7 @@ def _category_rows(categories: list[Data]) -> tuple[list[Data], set[int]]:
     for placement in placements:
         placed.add(placement.sku_id)
         row = rows.get(placement.category_id)
-        if row is None or not placement.sku.is_on_sale:
+        if row is None or not placement.sku.on_sale:
             continue
         kind = "titles" if placement.display_type == IndexCategoryGoodsBanner.TITLE else "images"
         if len(row[kind]) < TILES_PER_KIND:
@@ -203,7 +204,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
     # The total rides along on every row (a window count), so a page costs one query.
     rows = db.session.execute(
         select(GoodsSKU, func.count().over().label("total"))
-        .where(GoodsSKU.category_id == category_id, GoodsSKU.is_on_sale.is_(True))
+        .where(GoodsSKU.category_id == category_id, GoodsSKU.on_sale)
         .order_by(*SORTS[sort])
         .limit(size)
         .offset((page - 1) * size)
@@ -215,6 +216,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "categories": categories,
         "category": category,
         "sort": sort,
+        "sorts": sorts.choices(sorts.LIST),
         "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
         "new_skus": newest_skus(category_id),
         "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id)],

@@ -29,6 +29,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 from storefront.extensions import db, redis_store
 from storefront.services import images, validate
 from storefront.services.pages import render as pages
+from storefront.web import headers
 
 log = logging.getLogger(__name__)
 
@@ -59,24 +60,6 @@ def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
-
-
-def content_security_policy() -> str:
-    """The shop's own pages allow no inline script or style at all; a page that asked for a
-    nonce (the admin's) may run its nonced scripts and keep its inline style attributes."""
-    script, style = "'self'", "'self'"
-    if "csp_nonce" in g:
-        script, style = f"'self' 'nonce-{g.csp_nonce}'", "'self' 'unsafe-inline'"
-    return (f"default-src 'self'; img-src 'self' data:; style-src {style}; "
-            f"script-src {script}; object-src 'none'; frame-ancestors 'none'; "
-            "base-uri 'self'; form-action 'self'")
-
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -124,8 +107,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
-        for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault("Content-Security-Policy",
+                                    headers.content_security_policy(g.get("csp_nonce")))
+        for name, value in headers.SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
 

@@ -142,7 +142,7 @@ def _on_sale(form: AddToCartForm, lock: bool = False) -> GoodsSKU | None:
     sku_id = validate.positive_int(str(form.sku_id.data))
     lock_mode = {"read": True} if lock else None
     sku = db.session.get(GoodsSKU, sku_id, with_for_update=lock_mode) if sku_id else None
-    return sku if sku is not None and sku.is_on_sale else None
+    return sku if sku is not None and sku.on_sale else None
 
 
 def _refuse(message: str, status: int, sku: GoodsSKU | None = None,

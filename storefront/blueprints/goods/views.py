@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, redirect, request
 from flask_login import current_user
 
 from storefront.blueprints.edge.views import send_page
-from storefront.services import catalog, validate
+from storefront.services import catalog, sorts, validate
 from storefront.services.cart import shopper
 from storefront.services.pages import render as pages
 
@@ -40,11 +40,14 @@ def detail(sku_id: str) -> Response:
 
 @bp.get("/list/<category_id>")
 def category_list(category_id: str) -> Response:
-    sort = request.args.get("sort", "default")
+    sort = request.args.get("sort", sorts.LIST_DEFAULT)
+    number = parse_id(request.args.get("page", "1"))
+    if sort in sorts.OLD_SPELLINGS:  # a sort's name before list and search shared one
+        return redirect(pages.list_url(parse_id(category_id), sorts.OLD_SPELLINGS[sort],
+                                       number), 301)
     if sort not in catalog.SORTS:
-        sort = "default"
-    page = pages.category_list(parse_id(category_id), sort,
-                               parse_id(request.args.get("page", "1")))
+        sort = sorts.LIST_DEFAULT
+    page = pages.category_list(parse_id(category_id), sort, number)
     if page is None:
         abort(404)
     return send_page(page)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from storefront.blueprints.edge.views import send_page
+from storefront.services import sorts
 from storefront.services.pages import render as pages
 from storefront.services.search import query as search_service
 from storefront.services.search import text as search_text
@@ -20,8 +21,11 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 def search() -> Response | tuple[str, int, dict[str, str]]:
+    query = Query.from_args(request.args)
+    if request.args.get("sort") in sorts.OLD_SPELLINGS:  # from_args read it as its new name
+        return redirect(query.url(page=query.page), 301)
     try:
-        page = pages.search(Query.from_args(request.args))
+        page = pages.search(query)
     except pages.Unavailable:
         log.error("search unavailable", exc_info=True)
         return render_template("errors/error.html", error=ServiceUnavailable(

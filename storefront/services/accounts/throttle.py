@@ -16,6 +16,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from storefront import redis_keys
+from storefront.config import redis_timeouts
 from storefront.identity import canonical
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     url, sentinels = app.config["REDIS_URL"], app.config["REDIS_SENTINELS"]
-    timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    timeouts = redis_timeouts(app.config)
     if sentinels:  # limits' spelling: redis+sentinel://h:p,h:p/<master name>
         store = storage_from_string(
             f"redis+sentinel://{sentinels.replace(' ', '')}/{app.config['REDIS_MASTER_NAME']}",
@@ -34,10 +36,10 @@ def init_app(app: Flask) -> None:
 
 
 def _limits(username: str, address: str | None) -> list[tuple[object, str]]:
-    cfg, prefix = current_app.config, current_app.config["REDIS_KEY_PREFIX"]
+    cfg = current_app.config
     return [
-        (parse(cfg["LOGIN_LIMIT_PER_ACCOUNT"]), f"{prefix}login:account:{canonical(username)}"),
-        (parse(cfg["LOGIN_LIMIT_PER_ADDRESS"]), f"{prefix}login:address:{address}"),
+        (parse(cfg["LOGIN_LIMIT_PER_ACCOUNT"]), redis_keys.login_by_account(canonical(username))),
+        (parse(cfg["LOGIN_LIMIT_PER_ADDRESS"]), redis_keys.login_by_address(address)),
     ]
 
 
@@ -66,7 +68,7 @@ def signup_allowed(address: str | None) -> bool:
     cfg = current_app.config
     try:
         return limiter.hit(parse(cfg["SIGNUP_LIMIT_PER_ADDRESS"]),
-                           f"{cfg['REDIS_KEY_PREFIX']}signup:address:{address}")
+                           redis_keys.signup_by_address(address))
     except Exception:
         log.warning("sign-up throttle unavailable: not enforced", exc_info=True)
         return True

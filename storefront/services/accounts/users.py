@@ -7,9 +7,9 @@ Sessions: the session cookie holds "<user id>:<session version>". Raising the us
 ``session_version`` (sign-out, password change, staff's "sign out everywhere") makes every
 cookie issued before it useless, on every device.
 
-The signed-in user's row is cached in Redis under ``cached_user_key(id)`` as plain JSON, so a
+The signed-in user's row is cached in Redis under ``redis_keys.cached_user(id)`` as plain JSON, so a
 page costs no SQL for it. The pieces are separate so a caller can fetch the raw value in a
-pipeline of its own: ``cached_user_key``, ``user_from_cache`` (pure), ``store_cached_user``,
+pipeline of its own: ``redis_keys.cached_user``, ``user_from_cache`` (pure), ``store_cached_user``,
 and ``load_session_user`` that puts them together. Any change to a user row, by whoever
 makes it, clears that entry after the commit (the listeners at the bottom).
 """
@@ -27,9 +27,11 @@ from sqlalchemy import event, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.identity import canonical
 from storefront.models import User
+from storefront.services import visitor_rules
 from storefront.services.accounts.passwords import check_password, hash_password
 
 log = logging.getLogger(__name__)
@@ -131,10 +133,6 @@ def session_user(user: User) -> SessionUser:
                        int(user.session_version or 0))
 
 
-def cached_user_key(user_id: int) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}user_{user_id}"
-
-
 # Written instead of a plain delete: a request that read the row before the change must not
 # put the old row (old session version) back; its store is "set if absent" and fails.
 TOMBSTONE = "-"
@@ -155,7 +153,7 @@ def user_from_cache(raw: str | bytes | None) -> SessionUser | None:
 
 def store_cached_user(user: SessionUser) -> None:
     try:
-        redis_store.client.set(cached_user_key(user.id), user.to_json(), nx=True,
+        redis_store.client.set(redis_keys.cached_user(user.id), user.to_json(), nx=True,
                                ex=int(current_app.config["USER_CACHE_SECONDS"]))
     except redis.RedisError:
         log.warning("user cache: not stored (Redis unavailable)", exc_info=True)
@@ -165,7 +163,7 @@ def cached_user(user_id: int) -> SessionUser | None:
     """The user from Redis, else from the database (then cached); Redis down: the database."""
     redis_up = True
     try:
-        raw = redis_store.client.get(cached_user_key(user_id))
+        raw = redis_store.client.get(redis_keys.cached_user(user_id))
     except redis.RedisError:
         log.warning("user cache: unavailable, reading the database", exc_info=True)
         raw, redis_up = None, False
@@ -189,7 +187,8 @@ def parse_session_id(session_id: str | None) -> tuple[int, int] | None:
 
 def still_valid(user: SessionUser | None, version: int) -> SessionUser | None:
     """``user`` if the session of ``version`` is still theirs (not ended, account active)."""
-    if user is None or not user.is_active or user.session_version != version:
+    if user is None or not visitor_rules.session_valid(user.is_active, user.session_version,
+                                                       version):
         return None
     return user
 
@@ -224,7 +223,7 @@ def _forget_changed_users(session: Session) -> None:
     try:
         with redis_store.client.pipeline(transaction=False) as pipe:
             for user_id in changed:
-                pipe.set(cached_user_key(user_id), TOMBSTONE, ex=TOMBSTONE_SECONDS)
+                pipe.set(redis_keys.cached_user(user_id), TOMBSTONE, ex=TOMBSTONE_SECONDS)
             pipe.execute()
     except redis.RedisError:  # the entries expire within USER_CACHE_SECONDS
         log.error("user cache: could not clear users %s", sorted(changed), exc_info=True)

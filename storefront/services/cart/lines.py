@@ -58,7 +58,7 @@ def read(counts: Mapping[int, int]) -> Summary:
 
 def stock_of(sku_ids: Iterable[int]) -> dict[int, int]:
     """The stock of each of these SKUs that is on sale (what a merged line is capped at)."""
-    return {sku.id: sku.stock for sku in _rows(sku_ids).values() if sku.is_on_sale}
+    return {sku.id: sku.stock for sku in _rows(sku_ids).values() if sku.on_sale}
 
 
 def _rows(sku_ids: Iterable[int]) -> dict[int, GoodsSKU]:
@@ -73,7 +73,7 @@ def _line(sku_id: int, count: int, sku: GoodsSKU | None) -> Line:
     if sku is None:
         return Line(sku_id, count, "A product that is no longer sold", "", Decimal("0.00"),
                     None, 0, GONE)
-    problem = (OFF_SALE if not sku.is_on_sale else ABOVE_STOCK if count > sku.stock
+    problem = (OFF_SALE if not sku.on_sale else ABOVE_STOCK if count > sku.stock
                else None)
     return Line(sku.id, count, sku.name, sku.unit, sku.price, sku.default_image,
                 max(sku.stock, 0), problem)

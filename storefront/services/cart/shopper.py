@@ -20,9 +20,10 @@ from typing import Any
 import redis
 from flask import current_app
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
 from storefront.redis_store import acknowledged
-from storefront.services import validate
+from storefront.services import validate, visitor_rules
 from storefront.services.cart import stock
 
 log = logging.getLogger(__name__)
@@ -57,17 +58,13 @@ class Cart:
     anonymous: bool
 
 
-def cart_key(user_id: int) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}cart_{user_id}"
-
-
 def user_cart(user_id: int) -> Cart:
-    return Cart(cart_key(user_id), anonymous=False)
+    return Cart(redis_keys.cart(user_id), anonymous=False)
 
 
 def visitor_cart(token: str) -> Cart:
     """The cart of an anonymous visitor's token (``valid_token`` first)."""
-    return Cart(f"{current_app.config['REDIS_KEY_PREFIX']}cart_anon_{token}", anonymous=True)
+    return Cart(redis_keys.visitor_cart(token), anonymous=True)
 
 
 def new_token() -> str:
@@ -77,10 +74,6 @@ def new_token() -> str:
 def valid_token(raw: str | None) -> str | None:
     """A token as ``new_token`` makes them, or None: a cookie is the visitor's input."""
     return raw if raw and _TOKEN.fullmatch(raw) else None
-
-
-def history_key(user_id: int) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}history_{user_id}"
 
 
 _COUNT = stock.COUNT_BUYABLE + "return count_buyable(KEYS[1], KEYS[2])"
@@ -94,7 +87,7 @@ def count(cart: Cart) -> int:
     """The header's count: items of the lines that can still be bought (0 if Redis is down)."""
     try:
         for _ in range(2):
-            n = redis_store.script("cart_count", _COUNT)(keys=[cart.key, stock.index_key()])
+            n = redis_store.script("cart_count", _COUNT)(keys=[cart.key, redis_keys.buyable()])
             if n >= 0:
                 return int(n)
             stock.rebuild()  # the index was dropped by an edit or expired: once, then again
@@ -220,7 +213,7 @@ def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
         args += [str(sku_id), max(int(left), 0)]
     try:
         merged = redis_store.script("cart_merge", _MERGE)(
-            keys=[visitor_cart(token).key, cart_key(user_id)], args=args)
+            keys=[visitor_cart(token).key, redis_keys.cart(user_id)], args=args)
         _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
@@ -232,12 +225,10 @@ def record_view(user_id: int, sku_id: int) -> None:
 
     One MULTI pipeline: one round trip, and no reader sees the list half-updated.
     """
-    key = history_key(user_id)
+    key = redis_keys.history(user_id)
     try:
         with redis_store.client.pipeline(transaction=True) as pipe:
-            pipe.lrem(key, 0, sku_id)
-            pipe.lpush(key, sku_id)
-            pipe.ltrim(key, 0, current_app.config["HISTORY_LENGTH"] - 1)
+            visitor_rules.push_history(pipe, key, sku_id, current_app.config["HISTORY_LENGTH"])
             pipe.execute()
     except redis.RedisError:
         log.warning("redis unavailable: history not recorded", exc_info=True)
@@ -245,7 +236,7 @@ def record_view(user_id: int, sku_id: int) -> None:
 
 def history_ids(user_id: int) -> list[int]:
     try:
-        raw = redis_store.client.lrange(history_key(user_id), 0, -1)
+        raw = redis_store.client.lrange(redis_keys.history(user_id), 0, -1)
     except redis.RedisError:
         log.warning("redis unavailable: history shown empty", exc_info=True)
         return []
@@ -270,11 +261,11 @@ def forget_skus(sku_ids: Collection[int]) -> None:
     if not sku_ids:
         return
     fields = [str(i) for i in sku_ids]
-    prefix = _glob_escape(current_app.config["REDIS_KEY_PREFIX"])
     client = redis_store.client
     try:
-        _remove_everywhere(client, f"{prefix}cart_*", lambda p, k: p.hdel(k, *fields))
-        _remove_everywhere(client, f"{prefix}history_*",
+        _remove_everywhere(client, redis_keys.data_glob(redis_keys.CARTS),
+                           lambda p, k: p.hdel(k, *fields))
+        _remove_everywhere(client, redis_keys.data_glob(redis_keys.HISTORIES),
                            lambda p, k: [p.lrem(k, 0, f) for f in fields])
     except redis.RedisError:
         # Redis is down: the lines stay (the header counts them) until the next deleting
@@ -305,6 +296,3 @@ def _remove(client: redis.Redis, keys: list[str], remove: Remover) -> None:
         # a key of another type under the pattern answers WRONGTYPE: not ours, leave it
         pipe.execute(raise_on_error=False)
 
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"\\{ch}" if ch in "*?[]\\" else ch for ch in text)

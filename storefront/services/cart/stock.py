@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import current_app
 from sqlalchemy import select
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
 
@@ -52,14 +52,6 @@ end
 """
 
 
-def index_key() -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}buyable"
-
-
-def _version_key() -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}buyable_version"
-
-
 def refresh() -> None:
     """After a catalogue commit: a SKU's stock or sale may have changed."""
     forget()
@@ -70,8 +62,8 @@ def forget() -> None:
     """The index may be wrong: whoever reads it next builds it again."""
     try:
         with redis_store.client.pipeline(transaction=True) as pipe:
-            pipe.incr(_version_key())
-            pipe.delete(index_key())
+            pipe.incr(redis_keys.buyable_version())
+            pipe.delete(redis_keys.buyable())
             pipe.execute()
     except redis.RedisError:
         log.error("redis unavailable: buyable index left (expires in %ss)", INDEX_SECONDS,
@@ -80,14 +72,14 @@ def forget() -> None:
 
 def rebuild() -> None:
     """One query for every on-sale SKU's stock, written unless a commit came meanwhile."""
-    key = index_key()
+    key = redis_keys.buyable()
 
     def build(pipe: redis.client.Pipeline) -> None:
         # a connection of its own: after a commit the session may emit no more SQL, and a
         # new transaction sees every commit so far
         with db.engine.connect() as conn:
             rows = conn.execute(select(GoodsSKU.id, GoodsSKU.stock)
-                                .where(GoodsSKU.is_on_sale.is_(True))).all()
+                                .where(GoodsSKU.on_sale)).all()
         mapping = {str(i): max(int(s or 0), 0) for i, s in rows}
         mapping[BUILT] = 1
         pipe.multi()
@@ -96,6 +88,6 @@ def rebuild() -> None:
         pipe.expire(key, INDEX_SECONDS)
 
     try:
-        redis_store.client.transaction(build, _version_key())
+        redis_store.client.transaction(build, redis_keys.buyable_version())
     except redis.RedisError:
         log.warning("redis unavailable: buyable index not built", exc_info=True)

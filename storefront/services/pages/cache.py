@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from flask import current_app
 
+from storefront import redis_keys
 from storefront.extensions import cache, redis_store
 from storefront.services.pages import tags as tag
 
@@ -74,7 +74,8 @@ def get_or_build(key: str, build: Build) -> Entry | None:
     entry = _get(key)
     if entry is not None:
         return entry
-    lock = redis_store.client.lock(_name(f"lock:{key}"), timeout=LOCK_SECONDS, blocking=False)
+    lock = redis_store.client.lock(redis_keys.page_cache(f"lock:{key}"), timeout=LOCK_SECONDS,
+                                   blocking=False)
     try:
         owner = lock.acquire()
     except redis.RedisError:  # no lock to take: build for this request alone
@@ -109,7 +110,7 @@ def build_and_store(key: str, build: Build) -> Entry | None:
 
 def generation() -> int | None:
     try:
-        return int(redis_store.client.get(_name("gen")) or 0)
+        return int(redis_store.client.get(redis_keys.page_cache("gen")) or 0)
     except redis.RedisError:
         return None
 
@@ -120,7 +121,8 @@ def stale_since(since: int | None, tags: Iterable[str]) -> bool:
     if since is None:
         return True
     try:
-        logged = redis_store.client.zrangebyscore(_name("invalidations"), f"({since}", "+inf")
+        logged = redis_store.client.zrangebyscore(redis_keys.page_cache("invalidations"),
+                                                  f"({since}", "+inf")
     except redis.RedisError:
         return True
     touched = {item.split("|", 1)[1] for item in logged}
@@ -135,13 +137,13 @@ def invalidate(tags: Iterable[str]) -> set[str] | None:
     if not tags:
         return set()
     client = redis_store.client
-    gen = client.incr(_name("gen"))
+    gen = client.incr(redis_keys.page_cache("gen"))
     if gen == 1:  # the counter was gone, and the tag sets with it
         tags.add(tag.ALL)
-    sets = [_name(f"tag:{t}") for t in tags]
+    sets = [redis_keys.page_cache(f"tag:{t}") for t in tags]
     with client.pipeline(transaction=True) as pipe:
-        pipe.zadd(_name("invalidations"), {f"{gen}|{t}": gen for t in tags})
-        pipe.zremrangebyscore(_name("invalidations"), "-inf", gen - LOG_LENGTH)
+        pipe.zadd(redis_keys.page_cache("invalidations"), {f"{gen}|{t}": gen for t in tags})
+        pipe.zremrangebyscore(redis_keys.page_cache("invalidations"), "-inf", gen - LOG_LENGTH)
         pipe.sunion(sets)
         pipe.delete(*sets)
         keys = pipe.execute()[2]
@@ -150,20 +152,20 @@ def invalidate(tags: Iterable[str]) -> set[str] | None:
 
 
 def forget(keys: Iterable[str]) -> None:
-    keys = [_entry_key(k) for k in keys]
+    keys = [redis_keys.page_entry(k) for k in keys]
     if keys:
         cache.delete_many(*keys)
 
 
 def _store(entry: Entry) -> bool:
     try:
-        cache.set(_entry_key(entry.key), entry.plain(), timeout=ENTRY_SECONDS)
+        cache.set(redis_keys.page_entry(entry.key), entry.plain(), timeout=ENTRY_SECONDS)
         with redis_store.client.pipeline(transaction=False) as pipe:
             # the counter's absence later tells that Redis lost the tag sets (see invalidate)
-            pipe.set(_name("gen"), 1, nx=True)
+            pipe.set(redis_keys.page_cache("gen"), 1, nx=True)
             # no expiry: a page's files outlive its entry, and an edit must still find them
             for t in entry.tags:
-                pipe.sadd(_name(f"tag:{t}"), entry.key)
+                pipe.sadd(redis_keys.page_cache(f"tag:{t}"), entry.key)
             pipe.execute()
     except Exception:  # Redis down: the page is served all the same, just not kept
         log.warning("page cache unavailable: %s not stored", entry.key, exc_info=True)
@@ -195,17 +197,10 @@ def peek(key: str) -> Entry | None:
 
 def _get(key: str) -> Entry | None:
     try:
-        value = cache.get(_entry_key(key))
+        value = cache.get(redis_keys.page_entry(key))
     except Exception:
         log.warning("page cache unavailable: building %s from the database", key,
                     exc_info=True)
         return None
     return Entry.from_plain(value) if value else None
 
-
-def _entry_key(key: str) -> str:
-    return f"page:{key}"  # Flask-Caching adds CACHE_KEY_PREFIX
-
-
-def _name(suffix: str) -> str:
-    return f"{current_app.config['CACHE_KEY_PREFIX']}pages:{suffix}"

@@ -5,11 +5,10 @@ For each page (``services.pages``) the worker writes, in ``STATIC_PAGES_DIR``:
   nginx's gzip_static and brotli_static;
 - ``<page>.shtml``, the same render with the edge's includes, which nginx fills in for a
   signed-in visitor (SSI).
-``<page>`` is ``index`` for the homepage, ``goods/<id>``, ``list/<category>/<sort>-<page>``
-(deploy/nginx.conf maps each canonical URL to it). Files are replaced by one rename, so a
-reader sees the old page or the new one, never half of one; a stale page's files are
-removed after the commit that made it stale, and nginx asks the app until the worker has
-written the new ones.
+``<page>`` is the key's ``PageKey.stem`` (deploy/nginx.conf maps each canonical URL to it).
+Files are replaced by one rename, so a reader sees the old page or the new one, never half
+of one; a stale page's files are removed after the commit that made it stale, and nginx
+asks the app until the worker has written the new ones.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ import brotli
 from flask import current_app
 
 from storefront.services.pages.cache import Entry
+from storefront.services.pages.keys import PageKey
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +40,13 @@ def folder() -> Path:
 
 
 def stem(key: str) -> str:
-    kind, *args = key.split(":")
-    if kind == "home":
-        return "index"
-    if kind == "goods":
-        return f"goods/{args[0]}"
-    category_id, sort, page = args
-    return f"list/{category_id}/{sort}-{page}"
+    return PageKey.parse(key).stem
 
 
 def key_of(path: Path) -> str | None:
     """The page key of an anonymous page file (the inverse of ``stem``), or None."""
-    parts = path.relative_to(folder()).with_suffix("").parts
-    if parts == ("index",):
-        return "home"
-    if len(parts) == 2 and parts[0] == "goods":
-        return f"goods:{parts[1]}"
-    if len(parts) == 3 and parts[0] == "list" and "-" in parts[2]:
-        sort, page = parts[2].rsplit("-", 1)  # a sort may have a dash: price-desc-2
-        return f"list:{parts[1]}:{sort}:{page}"
-    return None
+    page = PageKey.from_stem(path.relative_to(folder()).with_suffix("").as_posix())
+    return None if page is None else str(page)
 
 
 def written_within(seconds: float) -> list[str]:

@@ -8,7 +8,8 @@ then acts, in this order:
 1. the cached pages carrying those tags are dropped (``page_cache.invalidate``);
 2. their files go, so nginx asks the app, which renders them from the committed rows: the
    page is fresh from this moment on;
-3. the worker is asked to write their files again (``schedule_render``).
+3. the purge targets chosen at start (``services/pages/purge.py``: this node's worker, the
+   other nodes, a CDN) hear of it once, with the search rows the commit changed.
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
@@ -20,9 +21,9 @@ everything rebuilds it).
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
 
-Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py): each node has page
-files of its own, so steps 2 and 3 happen on every node. The cached pages are shared
-(Redis); a Celery broadcast queue (``pages_stale``) wakes every
+Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
+target): each node has page files of its own, so steps 2 and 3 happen on every node. The
+cached pages are shared (Redis); a Celery broadcast queue (``pages_stale``) wakes every
 node's listener, which removes its own files and queues its own renders (``catch_up``: a
 pending set per ``NODE_NAME``, a task on the node's own queue). A broadcast reaches only the
 nodes listening at that moment, so it carries nothing: the keys are in a log in Redis.
@@ -42,6 +43,7 @@ from kombu import Exchange
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
 from storefront.models import Goods, GoodsCategory, GoodsSKU
 from storefront.redis_store import acknowledged
@@ -49,6 +51,7 @@ from storefront.services.cart import shopper, stock
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
 from storefront.services.pages import tags
+from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -107,14 +110,14 @@ def _after_commit(session: Session) -> None:
     if deleted or stale:
         stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
     rows = session.info.pop(SEARCH_ROWS, None)
-    if stale:
-        make_fresh(stale)
     everything = bool(stale and tags.ALL in stale)
-    if rows or everything:
-        rows = rows or (set(), set(), set())
+    rows = rows or ((set(), set(), set()) if everything else None)
+    # the other nodes' indexes hear of the rows in the same announcement as the pages
+    searched = search_items(rows, everything) if rows else set()
+    if stale or searched:
+        make_fresh(stale or set(), searched)
+    if rows:
         update_search(*rows, everything=everything)
-        if current_app.config["PAGES_BROADCAST_QUEUE"]:  # every other node's index too
-            announce(search_items(rows, everything))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -139,8 +142,12 @@ def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int]
                   sorted(sku_ids), sorted(goods_ids), sorted(category_ids), exc_info=True)
 
 
-def make_fresh(stale: set[str]) -> None:
-    """Drop what carries ``stale`` tags, remove its files, and queue its renders."""
+def make_fresh(stale: set[str], searched: set[str] = frozenset()) -> None:
+    """Drop what carries ``stale`` tags, remove its files, and tell the purge targets, once,
+    with the search rows ``searched`` too."""
+    if not stale:
+        _tell(set(), searched)
+        return
     try:
         keys = page_cache.invalidate(stale)
     except redis.RedisError:
@@ -156,13 +163,15 @@ def make_fresh(stale: set[str]) -> None:
     except OSError:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
     everything = tags.ALL in stale or tags.NAV in stale
-    keys = keys | {"home"} if tags.HOME in stale else keys
-    if current_app.config["PAGES_BROADCAST_QUEUE"]:
-        announce(None if everything else keys)
-    elif everything:
-        schedule_warm()
-    else:
-        schedule_render(keys)
+    keys = keys | {str(PageKey.home())} if tags.HOME in stale else keys
+    _tell(None if everything else keys, searched)
+
+
+def _tell(pages: set[str] | None, searched: set[str]) -> None:
+    """Each purge target chosen at start (purge.init_app; imported there, not here: purge's
+    targets call this module)."""
+    for target in current_app.extensions["page_purge"]:
+        target.purge(pages, searched)
 
 
 # Several nodes. The stale keys go into a log in Redis (a sorted set scored by Redis's
@@ -185,9 +194,9 @@ def announce(keys: set[str] | None) -> None:
     try:
         now = _redis_now(client)
         with client.pipeline(transaction=False) as pipe:
-            pipe.zadd(_shared("changes"), {f"{now}|{k}": now
+            pipe.zadd(redis_keys.page_changes(), {f"{now}|{k}": now
                                            for k in (keys if keys is not None else [EVERYTHING])})
-            pipe.zremrangebyscore(_shared("changes"), "-inf", now - LOG_SECONDS)
+            pipe.zremrangebyscore(redis_keys.page_changes(), "-inf", now - LOG_SECONDS)
             pipe.execute()
         if not acknowledged(client):  # the nodes may miss it after a failover (the sweep)
             log.warning("freshness: no replica acknowledged the log of stale pages")
@@ -198,7 +207,7 @@ def announce(keys: set[str] | None) -> None:
     # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
     # Redis takes an exchange this process never declared for a direct one: the message
     # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
-    _send("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
+    send_task("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
 
 
 def catch_up(before_serving: bool = False) -> bool:
@@ -213,7 +222,8 @@ def catch_up(before_serving: bool = False) -> bool:
         if since is None or since < now - LOG_SECONDS:
             logged, keys = [], {EVERYTHING}
         else:
-            logged = client.zrangebyscore(_shared("changes"), since - OVERLAP_SECONDS, "+inf")
+            logged = client.zrangebyscore(redis_keys.page_changes(), since - OVERLAP_SECONDS,
+                                          "+inf")
             keys = {item.split("|", 1)[1] for item in logged if item not in seen}
     except redis.RedisError:
         log.error("freshness: no change log (Redis down)", exc_info=True)
@@ -281,16 +291,6 @@ def _note_read(now: float, seen: list[str]) -> None:
     page_files.write_atomically(_read_path(), json.dumps({"read": now, "seen": seen}).encode())
 
 
-def _shared(name: str) -> str:
-    """A key all nodes share (``_key`` is this node's own)."""
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{name}"
-
-
-def _key(name: str) -> str:
-    node = current_app.config["NODE_NAME"]
-    return f"{current_app.config['REDIS_KEY_PREFIX']}pages:{node + ':' if node else ''}{name}"
-
-
 def schedule_render(keys: Iterable[str]) -> None:
     """Have the worker write these pages' files, with whatever else gathers meanwhile."""
     keys = set(keys)
@@ -298,18 +298,18 @@ def schedule_render(keys: Iterable[str]) -> None:
         return
     client = redis_store.client
     try:
-        client.sadd(_key("pending"), *keys)
-        if not client.set(_key("queued"), "1", nx=True, ex=PENDING_TTL):
+        client.sadd(redis_keys.page_renders("pending"), *keys)
+        if not client.set(redis_keys.page_renders("queued"), "1", nx=True, ex=PENDING_TTL):
             return  # a queued task has not started yet: it will render these too
     except redis.RedisError:
         log.warning("freshness: no pending set (Redis down); the pages render on demand",
                     exc_info=True)
         return
-    _send("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
+    send_task("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
 
 
 def schedule_warm() -> None:
-    _send("storefront.tasks.warm_pages")
+    send_task("storefront.tasks.warm_pages")
 
 
 def take_pending(task_id: str) -> list[str]:
@@ -317,11 +317,11 @@ def take_pending(task_id: str) -> list[str]:
     id until ``done`` (a worker killed mid-render leaves them there for the same task, run
     again). Edits from now on queue a task of their own."""
     client = redis_store.client
-    held = _key(f"rendering:{task_id}")
+    held = redis_keys.page_renders(f"rendering:{task_id}")
     with client.pipeline(transaction=True) as pipe:
-        pipe.delete(_key("queued"))
-        pipe.sunionstore(held, [_key("pending"), held])
-        pipe.delete(_key("pending"))
+        pipe.delete(redis_keys.page_renders("queued"))
+        pipe.sunionstore(held, [redis_keys.page_renders("pending"), held])
+        pipe.delete(redis_keys.page_renders("pending"))
         pipe.expire(held, 24 * 3600)
         pipe.smembers(held)
         keys = pipe.execute()[-1]
@@ -329,17 +329,17 @@ def take_pending(task_id: str) -> list[str]:
 
 
 def done(task_id: str) -> None:
-    redis_store.client.delete(_key(f"rendering:{task_id}"))
+    redis_store.client.delete(redis_keys.page_renders(f"rendering:{task_id}"))
 
 
-def _send(task: str, **options: object) -> None:
+def send_task(task: str, **options: object) -> None:
     """Queue a task by name: services never import the tasks module (it imports them)."""
     try:
         current_app.extensions["celery"].tasks[task].apply_async(**options)
     except Exception:  # the broker is down: the pages render on demand meanwhile
         log.error("freshness: could not queue %s", task, exc_info=True)
         with contextlib.suppress(redis.RedisError):
-            redis_store.client.delete(_key("queued"))
+            redis_store.client.delete(redis_keys.page_renders("queued"))
         return
     # The broker is this Redis (through Sentinel): once a replica holds the message, a
     # failover keeps the queued task. A no-op on one Redis (REDIS_WAIT_REPLICAS 0).

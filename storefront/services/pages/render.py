@@ -6,7 +6,7 @@ with the edge's includes where a visitor's own parts go (``services.ssi``), and 
 of everything it shows. A view sends it; the worker writes it to disk (``page_files``) for
 nginx; the freshness listener finds it by tag. Nobody outside this module sees a key.
 
-Keys: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<page>``.
+Keys: ``PageKey`` (services/pages/keys.py), passed around as ``str(key)``.
 
 ``search(query)`` renders a results page the same way, shared by every visitor. Results
 pages are kept in this process under the search index's ``stamp``: every commit to the
@@ -34,12 +34,13 @@ from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, ssi, tags
 from storefront.services.pages.cache import Entry
+from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 from storefront.services.search import query as search_service
 
 log = logging.getLogger(__name__)
 
-HOME = "home"
+HOME = str(PageKey.home())
 
 
 def home() -> Entry:
@@ -50,13 +51,13 @@ def home() -> Entry:
 
 def detail(sku_id: int) -> Entry | None:
     """The SKU's page, or None when it is missing or off sale."""
-    key = f"goods:{sku_id}"
+    key = str(PageKey.detail(sku_id))
     return page_cache.get_or_build(key, lambda: _build_detail(key, sku_id))
 
 
 def category_list(category_id: int, sort: str, page: int) -> Entry | None:
     """One page of a category's SKUs, or None for a missing category or a page past the end."""
-    key = f"list:{category_id}:{sort}:{page}"
+    key = str(PageKey.category_list(category_id, sort, page))
     return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
 
 
@@ -89,53 +90,41 @@ Unavailable = search_index.Unavailable
 
 def url_of(key: str) -> str:
     """The canonical address of the page at ``key`` (what nginx maps to its file)."""
-    kind, *args = key.split(":")
-    if kind == HOME:
-        return "/"
-    if kind == "goods":
-        return f"/goods/{args[0]}"
-    category_id, sort, page = args
-    return f"/list/{category_id}{_list_query(sort, int(page))}"
+    return PageKey.parse(key).url
 
 
 def list_url(category_id: int, sort: str = "default", page: int = 1) -> str:
     """A category list page's canonical address, the one nginx knows a file for (templates)."""
-    return url_for("goods.category_list", category_id=category_id) + _list_query(sort, page)
-
-
-def _list_query(sort: str, page: int) -> str:
-    """The defaults left out, ``sort`` before ``page``: one spelling per page."""
-    query = "&".join(p for p in (f"sort={sort}" if sort != "default" else "",
-                                 f"page={page}" if page != 1 else "") if p)
-    return f"?{query}" if query else ""
+    return (url_for("goods.category_list", category_id=category_id)
+            + PageKey.category_list(category_id, sort, page).query)
 
 
 def rebuild(key: str) -> Entry | None:
     """The page at ``key`` from the database as it is now, stored whatever was cached."""
-    kind, *args = key.split(":")
-    if kind == HOME:
+    page = PageKey.parse(key)
+    if page.kind == "home":
         return page_cache.build_and_store(key, _build_home)
-    if kind == "goods":
-        return page_cache.build_and_store(key, lambda: _build_detail(key, int(args[0])))
-    category_id, sort, page = args
+    if page.kind == "goods":
+        return page_cache.build_and_store(key, lambda: _build_detail(key, page.id))
     return page_cache.build_and_store(
-        key, lambda: _build_list(key, int(category_id), sort, int(page)))
+        key, lambda: _build_list(key, page.id, page.sort, page.page))
 
 
 def catalogue_keys() -> Iterator[str]:
     """Every catalogue page there is: the homepage, each on-sale SKU, each category list in
     each sort and page (what warming renders after a full clear). Two queries."""
     yield HOME
-    yield from (f"goods:{i}" for i in db.session.scalars(
-        select(GoodsSKU.id).where(GoodsSKU.is_on_sale.is_(True)).order_by(GoodsSKU.id)))
+    yield from (str(PageKey.detail(i)) for i in db.session.scalars(
+        select(GoodsSKU.id).where(GoodsSKU.on_sale).order_by(GoodsSKU.id)))
     counts = dict(db.session.execute(
-        select(GoodsSKU.category_id, func.count()).where(GoodsSKU.is_on_sale.is_(True))
+        select(GoodsSKU.category_id, func.count()).where(GoodsSKU.on_sale)
         .group_by(GoodsSKU.category_id)).all())
     size = current_app.config["LIST_PAGE_SIZE"]
     for category in catalog.list_categories():
         pages = max(1, -(-counts.get(category["id"], 0) // size))
         for sort in catalog.SORTS:
-            yield from (f"list:{category['id']}:{sort}:{n}" for n in range(1, pages + 1))
+            yield from (str(PageKey.category_list(category["id"], sort, n))
+                        for n in range(1, pages + 1))
 
 
 # --- building ---------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import redis
 from flask import current_app
 
+from storefront import redis_keys
 from storefront.extensions import redis_store
+from storefront.services import visitor_rules
 from storefront.services.accounts import users as accounts
 from storefront.services.cart import shopper, stock
 
@@ -24,22 +26,21 @@ log = logging.getLogger(__name__)
 # history length. The history changes only when the cached row says the session is still
 # valid; on a miss (no row cached) the caller decides after reading the database. The cart
 # count is -1 when the buyable index needs building (``stock``).
-_VISIT = stock.COUNT_BUYABLE + """
+# The history and session rules are visitor_rules' Lua spellings.
+_VISIT = (stock.COUNT_BUYABLE + visitor_rules.LUA_PUSH_HISTORY
+          + visitor_rules.LUA_SESSION_VALID + """
 local user = redis.call('GET', KEYS[1])
 local count = count_buyable(KEYS[2], KEYS[4])
 local recorded = 0
 if user and ARGV[2] ~= '' then
   local ok, row = pcall(cjson.decode, user)
-  if ok and type(row) == 'table' and row.is_active == true
-      and tostring(row.session_version) == ARGV[1] then
-    redis.call('LREM', KEYS[3], 0, ARGV[2])
-    redis.call('LPUSH', KEYS[3], ARGV[2])
-    redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+  if ok and session_valid(row, ARGV[1]) then
+    push_history(KEYS[3], ARGV[2], tonumber(ARGV[3]))
     recorded = 1
   end
 end
 return {user or '', count, recorded}
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def visit(session_id: str, viewed_sku: int | None) -> Visit:
     uid, version = parsed
     try:
         raw, count, recorded = redis_store.script("visit", _VISIT)(
-            keys=[accounts.cached_user_key(uid), shopper.cart_key(uid),
-                  shopper.history_key(uid), stock.index_key()],
+            keys=[redis_keys.cached_user(uid), redis_keys.cart(uid),
+                  redis_keys.history(uid), redis_keys.buyable()],
             args=[version, viewed_sku or "", current_app.config["HISTORY_LENGTH"]])
     except redis.RedisError:
         log.warning("redis unavailable: visitor read from the database", exc_info=True)

@@ -173,7 +173,7 @@ def reindex(progress: Callable[[int], None] = lambda n: None) -> int:
     Running it again gives the same index."""
     with _writer(WRITER_WAIT) as writer, Session(db.engine) as session:
         writer.delete_all_documents()
-        ids = list(session.scalars(select(GoodsSKU.id).where(GoodsSKU.is_on_sale.is_(True))
+        ids = list(session.scalars(select(GoodsSKU.id).where(GoodsSKU.on_sale)
                                    .order_by(GoodsSKU.id)))
         details: dict[int, str] = {}  # a product's detail text, segmented once for its SKUs
         for start in range(0, len(ids), BATCH):
@@ -189,7 +189,7 @@ def _documents(session: Session, ids: list[int],
     for start in range(0, len(ids), BATCH):
         rows = session.scalars(
             select(GoodsSKU).options(joinedload(GoodsSKU.goods))
-            .where(GoodsSKU.id.in_(ids[start:start + BATCH]), GoodsSKU.is_on_sale.is_(True)))
+            .where(GoodsSKU.id.in_(ids[start:start + BATCH]), GoodsSKU.on_sale))
         for sku in rows:
             yield _document(sku, details)
 

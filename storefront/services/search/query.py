@@ -20,13 +20,13 @@ from urllib.parse import urlencode
 import tantivy
 from flask import current_app
 
-from storefront.services import catalog, validate
+from storefront.services import catalog, sorts, validate
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 from storefront.services.search import index as search_index
 from storefront.services.search import text as search_text
 
-SORTS = ("relevance", "price", "-price", "sales")
+SORTS = sorts.SEARCH
 FIELD_BOOSTS = (("name", 4.0), ("goods", 3.0), ("title", 2.0), ("detail", 1.0))
 FUZZY_BOOST = 0.5  # a near match counts, below any exact one in the same field
 PRICE_BANDS = ((None, 10), (10, 20), (20, 50), (50, 100), (100, None))
@@ -41,20 +41,21 @@ class Query:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool = False
-    sort: str = "relevance"
+    sort: str = sorts.SEARCH_DEFAULT
     page: int = 1
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Query:
         """The query string as asked; a value that is not what its field takes is ignored
         (a shopper's typo in a URL gets the search without it, never an error)."""
-        sort = args.get("sort", "relevance")
+        sort = args.get("sort", sorts.SEARCH_DEFAULT)
+        sort = sorts.OLD_SPELLINGS.get(sort, sort)  # the view answers those with a 301
         return cls(q=args.get("q", "").strip()[:search_text.MAX_QUERY_CHARS * 5],
                    category=validate.positive_int(args.get("category")),
                    min_price=_price(args.get("min_price")),
                    max_price=_price(args.get("max_price")),
                    in_stock=args.get("in_stock") in ("1", "on", "true"),
-                   sort=sort if sort in SORTS else "relevance",
+                   sort=sort if sort in SORTS else sorts.SEARCH_DEFAULT,
                    page=validate.positive_int(args.get("page", "1")) or 1)
 
     def url(self, **changes: Any) -> str:
@@ -65,7 +66,7 @@ class Query:
         query = replace(self, **changes)
         params = {"q": query.q, "category": query.category, "min_price": query.min_price,
                   "max_price": query.max_price, "in_stock": 1 if query.in_stock else None,
-                  "sort": None if query.sort == "relevance" else query.sort,
+                  "sort": None if query.sort == sorts.SEARCH_DEFAULT else query.sort,
                   "page": None if query.page == 1 else query.page}
         return "/search?" + urlencode({k: v for k, v in params.items() if v is not None})
 
@@ -79,7 +80,7 @@ def results(query: Query) -> dict[str, Any] | None:
     when the index cannot be read."""
     words = search_text.query_words(query.q)
     data: dict[str, Any] = {
-        "query": query, "words": words,
+        "query": query, "words": words, "sorts": sorts.choices(sorts.SEARCH),
         "shortened": len(query.q) > search_text.MAX_QUERY_CHARS, "suggestion": None,
         "facets": None, "page": None, "tags": [tag.ALL, tag.NAV, tag.SEARCH]}
     if not words:
@@ -156,10 +157,10 @@ def _filtered(text: tantivy.Query, query: Query) -> tantivy.Query:
 
 def _search(searcher: tantivy.Searcher, query: tantivy.Query, sort: str, limit: int,
             offset: int) -> tantivy.SearchResult:
-    if sort == "relevance":
+    if sort == sorts.SEARCH_DEFAULT:
         return searcher.search(query, limit, count=True, offset=offset)
-    field = "sales" if sort == "sales" else "price"
-    order = tantivy.Order.Asc if sort == "price" else tantivy.Order.Desc
+    field = "sales" if sort == sorts.SALES else "price"
+    order = tantivy.Order.Asc if sort == sorts.PRICE else tantivy.Order.Desc
     return searcher.search(query, limit, count=True, offset=offset, order_by_field=field,
                            order=order)
 
