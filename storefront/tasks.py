@@ -69,6 +69,21 @@ def sweep_pages() -> int:
 
 
 @shared_task(**RETRY)
+def rebuild_stock() -> None:
+    """After a catalogue commit: the index headers count carts by, from one query (a build
+    that read before a later commit is thrown away: services/cart/stock.py)."""
+    stock.rebuild()
+
+
+@shared_task(**RETRY)
+def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[int],
+                  everything: bool = False) -> None:
+    """After a commit: this node's search index, for the rows it changed (the write waits up
+    to search_index.WRITER_WAIT for a rebuild holding the lock)."""
+    freshness.update_search(set(sku_ids), set(goods_ids), set(category_ids), everything)
+
+
+@shared_task(**RETRY)
 def purge_cdn(surrogate_keys: list[str]) -> None:
     """Ask the CDN in front (PAGES_CDN_PURGE_URL) to drop what carries these surrogate keys."""
     purge.send_cdn_purge(surrogate_keys)

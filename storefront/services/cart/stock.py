@@ -1,15 +1,16 @@
 """What can still be bought, in Redis, so a header can count a cart without SQL.
 
 SPEC: "the cart count in every header is the sum of the values of lines that can still be
-bought". The header is filled in by one Redis call per page (``services.visitors``), so the
+bought". The header is filled in by one Redis call per page (``services/pages/visitors.py``), so the
 rule needs its data in Redis: one hash ``buyable`` of every on-sale SKU id -> its stock, plus
 a ``_built`` field that says the hash is whole. A line counts when its SKU is in the hash and
 its count is not above that stock (``COUNT_BUYABLE``, the one spelling of the rule in Lua;
-``services.cart_page`` spells it for the cart page from the rows themselves).
+``services/cart/lines.py`` spells it for the cart page from the rows themselves).
 
-Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash, bumps a
-version and builds it again with one query (``refresh``); a build is thrown away if another
-commit came in between (WATCH on the version). The worker's sweep (beat, every minute)
+Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash and bumps a
+version at once (``forget``), and the worker builds it again with one query
+(``tasks.rebuild_stock``); a build is thrown away if another commit came in between (WATCH
+on the version). The worker's sweep (beat, every minute)
 builds it too, so pages never pay for it in the steady state; a reader that finds it
 missing (Redis restarted empty) builds it once. The TTL bounds whatever a lost drop (Redis
 down at the commit, an edit outside the app) could leave behind.
@@ -53,7 +54,7 @@ end
 
 
 def refresh() -> None:
-    """After a catalogue commit: a SKU's stock or sale may have changed."""
+    """Drop and build now, in this process (freshness leaves the build to the worker)."""
     forget()
     rebuild()
 

@@ -13,10 +13,10 @@ then acts, in this order:
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 (noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
-commit too, and the index of what can be bought (``stock``) is built again. The search index
-hears of every SKU and product added, changed or deleted (noticed at each flush, so no editor
-can forget it) and is updated right after the commit (``search_index.update``; a record of
-everything rebuilds it).
+commit too, and the index of what can be bought (``stock``) is dropped and built again by
+the worker. The search index hears of every SKU and product added, changed or deleted
+(noticed at each flush, so no editor can forget it): the worker updates it after the commit
+(``search_index.update``; a record of everything rebuilds it).
 
 Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
 ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
@@ -108,7 +108,10 @@ def _after_commit(session: Session) -> None:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
     if deleted or stale:
-        stock.refresh()  # a SKU's stock or sale may have changed: headers count from it
+        # a SKU's stock or sale may have changed: the index headers count from goes now (no
+        # header counts from a stale one); the worker builds it again (a full-table query)
+        stock.forget()
+        send_task("storefront.tasks.rebuild_stock")
     rows = session.info.pop(SEARCH_ROWS, None)
     everything = bool(stale and tags.ALL in stale)
     rows = rows or ((set(), set(), set()) if everything else None)
@@ -116,8 +119,9 @@ def _after_commit(session: Session) -> None:
     searched = search_items(rows, everything) if rows else set()
     if stale or searched:
         make_fresh(stale or set(), searched)
-    if rows:
-        update_search(*rows, everything=everything)
+    if rows:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
+        send_task("storefront.tasks.update_search",
+                  args=[*(sorted(ids) for ids in rows), everything])
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,0 +1,80 @@
+"""What a commit leaves to the worker (freshness and tasks): the full-table stock query and
+the search-index write run in the worker, not in the staff member's request; the request
+only drops what would be wrong meanwhile."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+
+from storefront import create_app, redis_keys
+from storefront.extensions import db, redis_store
+from storefront.models import GoodsSKU
+from storefront.services.cart import stock
+from storefront.services.pages import freshness
+from storefront.services.search import index as search_index
+from storefront.services.search import query as search
+from tests import factories
+from tests.conftest import count_queries
+
+STOCK_QUERY = re.compile(r"SELECT goods_sku.id, goods_sku.stock\s+FROM goods_sku\s+WHERE", re.I)
+
+
+@pytest.fixture
+def queued_app(app_config: dict) -> Iterator[Flask]:
+    """Tasks are queued on the in-memory broker, and no worker takes them until the test
+    plays the worker (``run_queued``)."""
+    app = create_app({**app_config, "CELERY_TASK_ALWAYS_EAGER": False,
+                      "CELERY_BROKER_URL": "memory://localhost/"})
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_queued(app: Flask) -> list[str]:
+    """Take every queued task off the broker and run it, as the worker would."""
+    celery, ran = app.extensions["celery"], []
+    with celery.connection_for_read() as conn:
+        queue = conn.SimpleQueue(app.config["CELERY_QUEUE"])
+        while queue.qsize():
+            message = queue.get(timeout=1)
+            args, kwargs, _ = message.payload
+            celery.tasks[message.headers["task"]].apply(args=args, kwargs=kwargs)
+            message.ack()
+            ran.append(message.headers["task"])
+        queue.close()
+    return ran
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_the_worker_builds_the_stock_index_and_writes_the_search_index(queued_app):
+    shop = factories.small_shop()
+    db.session.commit()
+    search_index.reindex()
+    stock.rebuild()
+    run_queued(queued_app)  # whatever the setup queued
+    indexed_as = search_index.stamp()
+
+    with count_queries() as statements:
+        sku = db.session.get(GoodsSKU, shop.apples)
+        sku.name, sku.price = "Braeburn crunch", Decimal("7.25")
+        freshness.record_edit(db.session, sku)
+        db.session.commit()
+
+    # the staff member's request: no full-table query, no index write, and nothing wrong
+    # left to read (the buyable index is gone: a header meanwhile builds it or counts 0)
+    assert not [s for s in statements if STOCK_QUERY.search(s)]
+    assert search_index.stamp() == indexed_as
+    assert not redis_store.client.exists(redis_keys.buyable())
+
+    ran = run_queued(queued_app)
+    assert {"storefront.tasks.rebuild_stock", "storefront.tasks.update_search"} <= set(ran)
+    assert redis_store.client.hget(redis_keys.buyable(), str(shop.apples)) == "10"
+    assert search.ranked_ids("braeburn") == [shop.apples]
+
