@@ -106,17 +106,18 @@ def _after_commit(session: Session) -> None:
         # a SKU's stock or sale may have changed: the index headers count from goes now (no
         # header counts from a stale one); the worker builds it again (a full-table query)
         stock.forget()
-        renders.send_task("storefront.tasks.rebuild_stock")
     rows = session.info.pop(SEARCH_ROWS, None)
     everything = bool(stale and tags.ALL in stale)
     rows = rows or ((set(), set(), set()) if everything else None)
     # the other nodes' indexes hear of the rows in the same announcement as the pages
     searched = search_items(rows, everything) if rows else set()
     if stale or searched:
-        make_fresh(stale or set(), searched)
+        make_fresh(stale or set(), searched)  # first: the pages are what a shopper waits for
+    if deleted or stale:
+        renders.send_task("storefront.tasks.rebuild_stock")
     if rows:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
         renders.send_task("storefront.tasks.update_search",
-                  args=[*(sorted(ids) for ids in rows), everything])
+                          args=[*(sorted(ids) for ids in rows), everything])
 
 
 @event.listens_for(Session, "after_rollback")
