@@ -211,7 +211,7 @@ def static_page(port: int, path: str, encoding: dict[str, str]) -> Reply:
 
 def same_response(reply: Reply, floor_url: str, encoding: dict[str, str]) -> None:
     """The floor must send the same body and the same header names: only routing differs."""
-    port, path = floor_url.split(":")[-1].split("/", 1)
+    port, path = floor_url.rsplit(":", maxsplit=1)[-1].split("/", 1)
     floor = expect_ok(Browser(int(port)).get(f"/{path}", encoding), floor_url)
     names = {name for name in reply.headers if name not in {"etag", "last-modified", "date"}}
     floor_names = {n for n in floor.headers if n not in {"etag", "last-modified", "date"}}

@@ -32,6 +32,7 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness
+from storefront.services.pages import renders as render_queue
 
 SAVES, BURST, BURST_GAP_S = 40, 50, 0.02
 TIMEOUT_S = 10.0
@@ -83,7 +84,7 @@ def measure(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn) ->
             timed_save(cat.sku_id, f"{800 + n}.37", shown)
         before = renders(worker.log_path)
         last = burst(cat.sku_id, shown)
-        time.sleep(freshness.COALESCE_SECONDS + 1.5)  # a render still queued shows up
+        time.sleep(render_queue.COALESCE_SECONDS + 1.5)  # a render still queued shows up
         after = renders(worker.log_path)
     counts = {page.name: after.get(page.key, 0) - before.get(page.key, 0) for page in shown}
     result: dict[str, Any] = {"saves": SAVES, "pages": {}, "burst_saves": BURST,

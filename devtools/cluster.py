@@ -195,7 +195,7 @@ class Cluster:
     def flask(self, args: list[str], env: Mapping[str, str] | None = None) -> str:
         result = subprocess.run([sys.executable, "-m", "flask", "--app", "storefront", *args],  # noqa: S603
                                 env=dict(env or self.app_env(on_host=True)), cwd=ROOT,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         if result.returncode:
             raise servers.ServerError(f"flask {' '.join(args)}:\n{result.stderr[-4000:]}")
         return result.stdout

@@ -44,8 +44,8 @@ class _Images(HTMLParser):
 
 def slot_width(sizes: str, viewport: int) -> float:
     """The width in CSS px that ``sizes`` gives an image on a ``viewport`` px wide window."""
-    for part in sizes.split(","):
-        part = part.strip()
+    for raw in sizes.split(","):
+        part = raw.strip()
         condition = CONDITION.match(part)
         if condition and viewport > int(condition.group(1)):
             continue

@@ -21,6 +21,21 @@ def create_app(config: Mapping | None = None) -> Flask:
         logs.configure(app.config["LOG_LEVEL"])
     os.makedirs(app.instance_path, exist_ok=True)
 
+    _init_extensions(app)
+    _init_login(app)
+
+    from storefront.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+    from storefront.services.pages import purge
+
+    purge.init_app(app)  # who hears of stale pages: chosen once, here
+    _init_web(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
     # imported for their side effects: the tables for db and migrate, the commit listeners
     from storefront import database, models, tasks  # noqa: F401
     from storefront.extensions import cache, csrf, db, migrate, redis_store
@@ -39,16 +54,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     networks = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
     if networks:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, networks)
-    _init_login(app)
 
-    from storefront.celery_app import celery_init_app
 
-    celery_init_app(app)
-
-    from storefront.services.pages import purge
-
-    purge.init_app(app)  # who hears of stale pages: chosen once, here
-
+def _init_web(app: Flask) -> None:
+    """The blueprints, the web layer's hooks, the admin and the CLI."""
     from storefront import admin, cli
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.edge import views as edge
@@ -70,11 +79,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     logs.init_request_log(app)
     admin.init_admin(app)
     cli.init_app(app)
-    return app
 
 
 def _init_login(app: Flask) -> None:
-    from flask import session
+    from flask import g, session
 
     from storefront.extensions import login_manager
     from storefront.services.accounts import users as accounts
@@ -86,7 +94,10 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> accounts.SessionUser | None:
-        user = accounts.load_session_user(session_id)
+        # the edge's fragment view has read (and checked) the visitor already
+        user = g.pop("session_user", None)
+        if user is None or user.get_id() != session_id:
+            user = accounts.load_session_user(session_id)
         if user is None:
             # a revoked or unknown cookie: drop it, so the signed-in marker cookie goes too
             for key in ("_user_id", "_fresh", "_id"):

@@ -11,7 +11,7 @@ import os
 import socket
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Config, Flask
 
 # Only the embedded default uses this; outside it SECRET_KEY must come from the environment.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
@@ -153,6 +153,16 @@ def _derive(app: Flask) -> None:
     on_redis = bool(redis_url or sentinels)
     if cfg["REDIS_WAIT_REPLICAS"] is None:
         cfg["REDIS_WAIT_REPLICAS"] = 1 if sentinels else 0
+    _derive_cache(cfg, redis_url, sentinels)
+    if cfg["CELERY_TASK_ALWAYS_EAGER"] is None:
+        cfg["CELERY_TASK_ALWAYS_EAGER"] = not on_redis
+    cfg["NODE_NAME"] = cfg["NODE_NAME"] or (socket.gethostname()
+                                            if cfg["PAGES_BROADCAST_QUEUE"] else "")
+    cfg.setdefault("CELERY", _celery(cfg, redis_url, sentinels))
+
+
+def _derive_cache(cfg: Config, redis_url: str, sentinels: list[tuple[str, int]]) -> None:
+    """Flask-Caching's settings, on the Redis the app uses (or in process without one)."""
     if "CACHE_TYPE" not in cfg:
         timeouts = redis_timeouts(cfg)
         if sentinels:
@@ -167,41 +177,38 @@ def _derive(app: Flask) -> None:
             cfg.setdefault("CACHE_OPTIONS", timeouts)
         else:
             cfg["CACHE_TYPE"] = "SimpleCache"
-    if cfg["CELERY_TASK_ALWAYS_EAGER"] is None:
-        cfg["CELERY_TASK_ALWAYS_EAGER"] = not on_redis
-    cfg["NODE_NAME"] = cfg["NODE_NAME"] or (socket.gethostname()
-                                            if cfg["PAGES_BROADCAST_QUEUE"] else "")
-    cfg.setdefault(
-        "CELERY",
-        {
-            "broker_url": cfg.get("CELERY_BROKER_URL") or _broker_url(sentinels, redis_url),
-            "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
-            "task_default_queue": cfg["CELERY_QUEUE"],
-            "task_eager_propagates": True,
-            "task_ignore_result": True,
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-            "worker_hijack_root_logger": False,  # keep storefront.logs' format
-            # a save must not hang on a dead broker: give up publishing quickly
-            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
-                                          "interval_step": 0.2, "interval_max": 0.5},
-            "broker_connection_timeout": 2,
-            "broker_transport_options": {
-                **_redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
-                **({"master_name": cfg["REDIS_MASTER_NAME"],
-                    "sentinel_kwargs": redis_timeouts(cfg)} if sentinels else {}),
-            },
-            **_broadcast(cfg["CELERY_QUEUE"], cfg["PAGES_BROADCAST_QUEUE"]),
-            "beat_schedule": {
-                "pages-safety-net": {
-                    "task": "storefront.tasks.sweep_pages",
-                    "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
-                },
+
+
+def _celery(cfg: Config, redis_url: str, sentinels: list[tuple[str, int]]) -> dict:
+    """Celery's settings (celery_app reads them), from the app's."""
+    return {
+        "broker_url": cfg.get("CELERY_BROKER_URL") or _broker_url(sentinels, redis_url),
+        "task_always_eager": cfg["CELERY_TASK_ALWAYS_EAGER"],
+        "task_default_queue": cfg["CELERY_QUEUE"],
+        "task_eager_propagates": True,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,  # keep storefront.logs' format
+        # a save must not hang on a dead broker: give up publishing quickly
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
+                                      "interval_step": 0.2, "interval_max": 0.5},
+        "broker_connection_timeout": 2,
+        "broker_transport_options": {
+            **_redelivery(int(cfg["CELERY_VISIBILITY_TIMEOUT"])),
+            **({"master_name": cfg["REDIS_MASTER_NAME"],
+                "sentinel_kwargs": redis_timeouts(cfg)} if sentinels else {}),
+        },
+        **_broadcast(cfg["CELERY_QUEUE"], cfg["PAGES_BROADCAST_QUEUE"]),
+        "beat_schedule": {
+            "pages-safety-net": {
+                "task": "storefront.tasks.sweep_pages",
+                "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
             },
         },
-    )
+    }
 
 
 def redis_timeouts(cfg: Mapping) -> dict[str, float]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services.cart import stock
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness, purge
+from storefront.services.pages import freshness, purge, renders
 from storefront.services.pages import render as pages
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,9 @@ RETRY = dict(autoretry_for=(SQLAlchemyError, RedisError, OSError), retry_backoff
 @shared_task(bind=True, **RETRY)
 def render_pages(self: Task) -> int:
     """Write the files of the pages that edits made stale (gathered by freshness)."""
-    keys = freshness.take_pending(self.request.id)
+    keys = renders.take_pending(self.request.id)
     written = sum(pages.publish(key) for key in keys)
-    freshness.done(self.request.id)
+    renders.done(self.request.id)
     log.info("pages written: %d of %d stale", written, len(keys))
     return written
 

@@ -389,6 +389,18 @@ def test_everything_else_goes_to_the_app(site, shop):
     assert "Using worker: gthread" in site.gunicorn.log(100_000)  # deploy/gunicorn.conf.py
 
 
+def home_from_nginx(port: int, gzipped: bool) -> bytes:
+    conn = http.client.HTTPConnection(servers.HOST, port, timeout=10)
+    try:
+        conn.request("GET", "/", headers={"Accept-Encoding": "gzip" if gzipped else "identity"})
+        resp = conn.getresponse()
+        body = resp.read()
+        assert resp.status == 200, resp.status
+        return gzip.decompress(body) if gzipped else body
+    finally:
+        conn.close()
+
+
 def test_readers_never_see_a_half_written_page(site, shop):
     """50 publishes of different pages while readers poll the file on disk and through
     nginx (plain and gzip): every read is one whole version."""
@@ -410,17 +422,6 @@ def test_readers_never_see_a_half_written_page(site, shop):
     def from_disk() -> bytes:
         return (site.pages / "index.html").read_bytes()
 
-    def from_nginx(gzipped: bool) -> bytes:
-        conn = http.client.HTTPConnection(servers.HOST, site.port, timeout=10)
-        try:
-            conn.request("GET", "/", headers={"Accept-Encoding": "gzip" if gzipped else "identity"})
-            resp = conn.getresponse()
-            body = resp.read()
-            assert resp.status == 200, resp.status
-            return gzip.decompress(body) if gzipped else body
-        finally:
-            conn.close()
-
     def reader(name: str, read) -> None:
         try:
             while not stop.is_set():
@@ -429,8 +430,8 @@ def test_readers_never_see_a_half_written_page(site, shop):
             bad.append(f"{name}: {exc!r}")
 
     readers = [threading.Thread(target=reader, args=args, daemon=True) for args in (
-        ("disk", from_disk), ("nginx", lambda: from_nginx(False)),
-        ("nginx-gzip", lambda: from_nginx(True)))]
+        ("disk", from_disk), ("nginx", lambda: home_from_nginx(site.port, False)),
+        ("nginx-gzip", lambda: home_from_nginx(site.port, True)))]
     for thread in readers:
         thread.start()
     try:

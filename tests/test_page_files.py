@@ -18,7 +18,7 @@ from storefront.extensions import db, redis_store
 from storefront.models import GoodsCategory, GoodsSKU
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness
+from storefront.services.pages import freshness, renders
 from storefront.services.pages import render as pages
 from storefront.tasks import sweep_pages, warm_pages
 from tests.helpers import text
@@ -62,7 +62,7 @@ def test_file_names_and_keys_map_both_ways(app, key):
 def test_the_file_of_a_page_an_edit_touches_goes_with_the_commit(app, shop, monkeypatch):
     for key in ("home", f"goods:{shop.apples}", f"goods:{shop.prawns}"):
         pages.publish(key)
-    monkeypatch.setattr(freshness, "send_task", lambda *a, **k: None)  # no worker: see removal
+    monkeypatch.setattr(renders, "send_task", lambda *a, **k: None)  # no worker: see removal
     set_price(shop.apples, "7.25")
     assert not page_files.path_of("home").exists()
     assert not any(p.exists() for p in files_of(f"goods:{shop.apples}").values())
@@ -78,7 +78,7 @@ def test_the_worker_writes_them_again_with_the_commit_in_them(app, shop):
 def test_a_lost_render_leaves_the_page_fresh_from_the_app_until_the_sweep(
         app, client, shop, monkeypatch):
     pages.publish("home")
-    monkeypatch.setattr(freshness, "send_task", lambda *a, **k: None)  # the broker lost it
+    monkeypatch.setattr(renders, "send_task", lambda *a, **k: None)  # the broker lost it
     set_price(shop.apples, "7.25")
     assert not page_files.path_of("home").exists()
     assert "7.25" in text(client.get("/"))  # what nginx sends meanwhile: the app's page
@@ -111,7 +111,7 @@ def test_redis_losing_the_tag_record_makes_the_next_edit_remove_every_file(
     prefix = app.config["CACHE_KEY_PREFIX"]
     client = redis_store.client
     client.delete(*client.keys(f"{prefix}pages:*"))  # Redis restarted empty
-    monkeypatch.setattr(freshness, "send_task", lambda *a, **k: None)
+    monkeypatch.setattr(renders, "send_task", lambda *a, **k: None)
     set_price(shop.prawns, "44.00")  # it cannot tell which pages show prawns: all go
     assert not list(page_files.folder().rglob("*.html"))
 
@@ -126,7 +126,7 @@ def test_redis_down_at_the_commit_removes_every_file(app, shop, monkeypatch):
         raise redis.ConnectionError("down")
 
     monkeypatch.setattr(page_cache, "invalidate", down)
-    monkeypatch.setattr(freshness, "send_task", lambda *a, **k: None)
+    monkeypatch.setattr(renders, "send_task", lambda *a, **k: None)
     set_price(shop.prawns, "44.00")
     assert not list(page_files.folder().rglob("*.html"))
 
@@ -164,7 +164,7 @@ def test_a_render_overtaken_by_an_edit_queues_its_page_again(app, shop, monkeypa
     key = f"goods:{shop.apples}"
     pages.detail(shop.prawns)  # the shop has served a page that does not show apples
     sent = []
-    monkeypatch.setattr(freshness, "send_task", lambda task, **kw: sent.append(task))
+    monkeypatch.setattr(renders, "send_task", lambda task, **kw: sent.append(task))
     real_rebuild = pages.rebuild
 
     def rebuild_overtaken(k):
@@ -176,4 +176,4 @@ def test_a_render_overtaken_by_an_edit_queues_its_page_again(app, shop, monkeypa
     assert not page_files.path_of(key).exists()  # it cannot tell which rows it read
     # (the edit's commit queued the stock and search work, but no render: it found no page)
     assert [t for t in sent if t.endswith("render_pages")] == ["storefront.tasks.render_pages"]
-    assert key in freshness.take_pending("test")
+    assert key in renders.take_pending("test")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, flash
-from flask_admin import Admin, AdminIndexView, expose
+from flask_admin import Admin
 from flask_admin.actions import action
 from flask_admin.menu import MenuLink
 from flask_admin.model import InlineFormAdmin
 from flask_admin.theme import Bootstrap4Theme
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Form, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
@@ -24,13 +24,13 @@ from storefront.admin.base import (
     MAX_INT,
     MAX_SMALLINT,
     ShopModelView,
-    StaffOnly,
     image_field,
     int_range,
     price_range,
     site_or_web_url,
     thumbnail,
 )
+from storefront.admin.dashboard import DashboardView
 from storefront.admin.images import MediaImageField
 from storefront.extensions import db
 from storefront.models import (
@@ -56,25 +56,6 @@ ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
                   (OrderInfo.COMPLETED, "Completed")]
 DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
                  (IndexCategoryGoodsBanner.IMAGE, "Image tile")]
-
-
-class DashboardView(StaffOnly, AdminIndexView):
-    @expose("/")
-    def index(self) -> str:
-        return self.render("admin/dashboard.html", counts=_counts())
-
-
-def _counts() -> list[tuple[str, int, str]]:
-    """(label, number, list endpoint) for the dashboard's tiles."""
-    def count(model: type, *where: Any) -> int:
-        return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-    return [
-        ("SKUs on sale", count(GoodsSKU, GoodsSKU.on_sale), "goodssku.index_view"),
-        ("SKUs off sale", count(GoodsSKU, ~GoodsSKU.on_sale), "goodssku.index_view"),
-        ("Categories", count(GoodsCategory), "goodscategory.index_view"),
-        ("Orders", count(OrderInfo), "orderinfo.index_view"),
-    ]
 
 
 def ajax(*fields: str) -> dict[str, Any]:

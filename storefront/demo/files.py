@@ -8,6 +8,7 @@ it); ``finish`` waits for every file and raises the first error, before the seed
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Callable
@@ -27,7 +28,6 @@ Files = dict[tuple[int, str] | None, bytes]  # None: the original; (width, ext):
 # to about 15 MB), so seeding again, as the tests do many times, costs no drawing.
 _made: dict[tuple, Files] = {}
 _pending: list[Future] = []
-_pool: ThreadPoolExecutor | None = None
 
 
 def save(draw: Callable[[], Image.Image], relative: str, key: tuple,
@@ -36,16 +36,19 @@ def save(draw: Callable[[], Image.Image], relative: str, key: tuple,
     ladder; ``relative``, as the database stores it. A picture already drawn in this process
     under ``key`` is written again from its bytes; with ``keep_existing`` a file already
     there is kept as it is."""
-    global _pool
     root = current_app.config["MEDIA_ROOT"]
     path = os.path.join(root, *relative.split("/"))
     if keep_existing and os.path.exists(path):
         return relative
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    if _pool is None:
-        _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="demo-pictures")
-    _pending.append(_pool.submit(_write, draw, root, relative, key))
+    _pending.append(_pool().submit(_write, draw, root, relative, key))
     return relative
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """One pool per process, made when the first picture is saved."""
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="demo-pictures")
 
 
 def finish() -> None:

@@ -139,8 +139,8 @@ def _add_synthetic_category(n: int, name: str, n_skus: int, images: _SharedImage
     return category.id, sku_ids
 
 
-def _synthetic_sku(n: int, j: int, category_id: int, goods: Goods, images: _SharedImages,
-                   now: datetime) -> dict[str, Any]:
+def _synthetic_sku(n: int, j: int, category_id: int, goods: Goods,  # noqa: PLR0913, PLR0917
+                   images: _SharedImages, now: datetime) -> dict[str, Any]:  # (a row's inputs)
     """One SKU row; price, stock and sales vary by formula, so every run makes the same."""
     unit, factor = UNITS[j % SKUS_PER_GOODS]
     base = Decimal(3 + (n * 7 + (j // SKUS_PER_GOODS) * 13) % 60) + Decimal("0.90")

@@ -93,9 +93,22 @@ class FormJsonRequest(Request):
 def init_app(app: Flask) -> None:
     app.request_class = FormJsonRequest
     app.session_interface = SessionInterface()
+    _template_helpers(app)
+    app.after_request(security_headers)
+    app.after_request(signed_in_marker)
+    app.add_url_rule("/media/<path:filename>", "media", media)
+    app.add_url_rule("/livez", "livez", livez)
+    app.add_url_rule("/readyz", "readyz", readyz)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+
+
+def _template_helpers(app: Flask) -> None:
     app.add_template_global(media_url)
     app.add_template_global(images.image_set)
     app.add_template_global(pages.list_url)
+    app.add_template_filter(format_price, "price")
     version = asset_version(app)
 
     @app.url_defaults
@@ -103,63 +116,62 @@ def init_app(app: Flask) -> None:
         # nginx caches /static/ for 30 days: a new deploy must change the URLs
         if endpoint == "static":
             values.setdefault("v", version)
-    app.add_template_filter(format_price, "price")
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy",
-                                    headers.content_security_policy(g.get("csp_nonce")))
-        for name, value in headers.SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
-    @app.after_request
-    def signed_in_marker(response: Response) -> Response:
-        """Keep a cookie that says "signed in" in step with the session, so nginx can send
-        anonymous visitors the static homepage and everyone else to the app. It is a hint
-        for routing only: the app never trusts it."""
-        name = current_app.config["SIGNED_IN_COOKIE"]
-        signed_in = "_user_id" in session
-        if signed_in and request.cookies.get(name) != "1":
-            response.set_cookie(name, "1", httponly=True, samesite="Lax",
-                                secure=current_app.session_interface.get_cookie_secure(
-                                    current_app))
-        elif not signed_in and name in request.cookies:
-            response.delete_cookie(name, httponly=True, samesite="Lax")
-        return response
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy",
+                                headers.content_security_policy(g.get("csp_nonce")))
+    for name, value in headers.SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
-    @app.get("/media/<path:filename>", endpoint="media")
-    def media(filename: str) -> Response:
-        return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
 
-    @app.get("/livez")
-    def livez() -> tuple[dict, int]:
-        return {"status": "ok"}, 200
+def signed_in_marker(response: Response) -> Response:
+    """Keep a cookie that says "signed in" in step with the session, so nginx can send
+    anonymous visitors the static homepage and everyone else to the app. It is a hint
+    for routing only: the app never trusts it."""
+    name = current_app.config["SIGNED_IN_COOKIE"]
+    signed_in = "_user_id" in session
+    if signed_in and request.cookies.get(name) != "1":
+        response.set_cookie(name, "1", httponly=True, samesite="Lax",
+                            secure=current_app.session_interface.get_cookie_secure(
+                                current_app))
+    elif not signed_in and name in request.cookies:
+        response.delete_cookie(name, httponly=True, samesite="Lax")
+    return response
 
-    @app.get("/readyz")
-    def readyz() -> tuple[dict, int]:
-        failing = [name for name, check in (("database", _db_ok), ("redis", _redis_ok))
-                   if not check()]
-        if failing:
-            return {"status": "unavailable", "failing": failing}, 503
-        return {"status": "ok"}, 200
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int, list]:
-        template = "errors/404.html" if exc.code == 404 else "errors/error.html"
-        headers = [h for h in exc.get_headers() if h[0].lower() != "content-type"]  # Allow...
-        return render_template(template, error=exc), exc.code or 500, headers
+def media(filename: str) -> Response:
+    return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
 
-    @app.errorhandler(500)
-    def server_error(exc: Exception) -> tuple[str, int]:
-        return render_template("errors/500.html"), 500
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError) -> tuple[str, int]:
-        log.error("database unavailable", exc_info=exc)
-        db.session.rollback()
-        return render_template("errors/error.html", error=ServiceUnavailable(
-            "Our shelves are out of reach for a moment. Please try again shortly.")), 503
+def livez() -> tuple[dict, int]:
+    return {"status": "ok"}, 200
+
+
+def readyz() -> tuple[dict, int]:
+    failing = [name for name, check in (("database", _db_ok), ("redis", _redis_ok))
+               if not check()]
+    if failing:
+        return {"status": "unavailable", "failing": failing}, 503
+    return {"status": "ok"}, 200
+
+
+def http_error(exc: HTTPException) -> tuple[str, int, list]:
+    template = "errors/404.html" if exc.code == 404 else "errors/error.html"
+    kept = [h for h in exc.get_headers() if h[0].lower() != "content-type"]  # Allow...
+    return render_template(template, error=exc), exc.code or 500, kept
+
+
+def server_error(exc: Exception) -> tuple[str, int]:
+    return render_template("errors/500.html"), 500
+
+
+def database_unavailable(exc: OperationalError) -> tuple[str, int]:
+    log.error("database unavailable", exc_info=exc)
+    db.session.rollback()
+    return render_template("errors/error.html", error=ServiceUnavailable(
+        "Our shelves are out of reach for a moment. Please try again shortly.")), 503
 
 
 def _db_ok() -> bool:

@@ -20,7 +20,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from storefront.extensions import login_manager
 from storefront.services import validate
 from storefront.services.cart.shopper import cart_count
 from storefront.services.pages import ssi, visitors
@@ -50,7 +49,9 @@ def visitor() -> Response:
     if "_user_id" in session:  # one Redis round trip: the user row, the cart, the history
         seen = visitors.visit(str(session["_user_id"]), viewed)
         if seen.user is not None:
-            login_manager._update_request_context_with_user(seen.user)
+            # Flask-Login's user_loader takes it from here (storefront._init_login): the
+            # visitor's row is not read twice in this request
+            g.session_user = seen.user
             cart = seen.cart_count
     response = Response(status=204)
     for name, value in visitor_values(cart).items():

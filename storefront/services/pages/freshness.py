@@ -18,8 +18,9 @@ the worker. The search index hears of every SKU and product added, changed or de
 (noticed at each flush, so no editor can forget it): the worker updates it after the commit
 (``search_index.update``; a record of everything rebuilds it).
 
-Renders coalesce: stale keys gather in a Redis set and one task, queued at most once per
-``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a few renders.
+Renders coalesce (``renders``): stale keys gather in a Redis set and one task, queued at
+most once per ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a
+few renders.
 
 Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
 target): each node has page files of its own, so steps 2 and 3 happen on every node. The
@@ -31,10 +32,8 @@ nodes listening at that moment, so it carries nothing: the keys are in a log in 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 
 import redis
@@ -50,7 +49,7 @@ from storefront.redis_store import acknowledged
 from storefront.services.cart import shopper, stock
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import tags
+from storefront.services.pages import renders, tags
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 
@@ -59,10 +58,6 @@ log = logging.getLogger(__name__)
 RECORD = "storefront_stale_tags"
 DELETED_SKUS = "storefront_deleted_skus"
 SEARCH_ROWS = "storefront_search_rows"
-PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most this long
-# A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
-# the stale page's files are already gone, and the app serves the fresh page meanwhile.
-COALESCE_SECONDS = 1.0
 
 
 def record_edit(session: Session, obj: object) -> None:
@@ -111,17 +106,18 @@ def _after_commit(session: Session) -> None:
         # a SKU's stock or sale may have changed: the index headers count from goes now (no
         # header counts from a stale one); the worker builds it again (a full-table query)
         stock.forget()
-        send_task("storefront.tasks.rebuild_stock")
     rows = session.info.pop(SEARCH_ROWS, None)
     everything = bool(stale and tags.ALL in stale)
     rows = rows or ((set(), set(), set()) if everything else None)
     # the other nodes' indexes hear of the rows in the same announcement as the pages
     searched = search_items(rows, everything) if rows else set()
     if stale or searched:
-        make_fresh(stale or set(), searched)
+        make_fresh(stale or set(), searched)  # first: the pages are what a shopper waits for
+    if deleted or stale:
+        renders.send_task("storefront.tasks.rebuild_stock")
     if rows:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
-        send_task("storefront.tasks.update_search",
-                  args=[*(sorted(ids) for ids in rows), everything])
+        renders.send_task("storefront.tasks.update_search",
+                          args=[*(sorted(ids) for ids in rows), everything])
 
 
 @event.listens_for(Session, "after_rollback")
@@ -211,7 +207,7 @@ def announce(keys: set[str] | None) -> None:
     # Celery does not declare a Broadcast queue's exchange when it sends, and kombu over
     # Redis takes an exchange this process never declared for a direct one: the message
     # would reach no queue. Declared here, it goes out as a PUBLISH to every node.
-    send_task("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
+    renders.send_task("storefront.tasks.pages_stale", declare=[Exchange(broadcast, type="fanout")])
 
 
 def catch_up(before_serving: bool = False) -> bool:
@@ -239,10 +235,10 @@ def catch_up(before_serving: bool = False) -> bool:
     if EVERYTHING in keys:  # the node starts afresh: its search index too
         searched = {SEARCH + EVERYTHING}
         page_files.remove_all()
-        schedule_warm()
+        renders.schedule_warm()
     elif keys:
         page_files.remove(keys)
-        schedule_render(keys)
+        renders.schedule_render(keys)
     if searched:
         update_search(*_search_rows(searched), everything=SEARCH + EVERYTHING in searched)
     # what the next read's overlap will show again, so that it is not removed twice
@@ -293,60 +289,3 @@ def _last_read() -> tuple[float | None, set[str]]:
 def _note_read(now: float, seen: list[str]) -> None:
     page_files.folder().mkdir(parents=True, exist_ok=True)
     page_files.write_atomically(_read_path(), json.dumps({"read": now, "seen": seen}).encode())
-
-
-def schedule_render(keys: Iterable[str]) -> None:
-    """Have the worker write these pages' files, with whatever else gathers meanwhile."""
-    keys = set(keys)
-    if not keys:
-        return
-    client = redis_store.client
-    try:
-        client.sadd(redis_keys.page_renders("pending"), *keys)
-        if not client.set(redis_keys.page_renders("queued"), "1", nx=True, ex=PENDING_TTL):
-            return  # a queued task has not started yet: it will render these too
-    except redis.RedisError:
-        log.warning("freshness: no pending set (Redis down); the pages render on demand",
-                    exc_info=True)
-        return
-    send_task("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
-
-
-def schedule_warm() -> None:
-    send_task("storefront.tasks.warm_pages")
-
-
-def take_pending(task_id: str) -> list[str]:
-    """For the render task, before it reads: the keys gathered so far, held under the task's
-    id until ``done`` (a worker killed mid-render leaves them there for the same task, run
-    again). Edits from now on queue a task of their own."""
-    client = redis_store.client
-    held = redis_keys.page_renders(f"rendering:{task_id}")
-    with client.pipeline(transaction=True) as pipe:
-        pipe.delete(redis_keys.page_renders("queued"))
-        pipe.sunionstore(held, [redis_keys.page_renders("pending"), held])
-        pipe.delete(redis_keys.page_renders("pending"))
-        pipe.expire(held, 24 * 3600)
-        pipe.smembers(held)
-        keys = pipe.execute()[-1]
-    return sorted(keys)
-
-
-def done(task_id: str) -> None:
-    redis_store.client.delete(redis_keys.page_renders(f"rendering:{task_id}"))
-
-
-def send_task(task: str, **options: object) -> None:
-    """Queue a task by name: services never import the tasks module (it imports them)."""
-    try:
-        current_app.extensions["celery"].tasks[task].apply_async(**options)
-    except Exception:  # the broker is down: the pages render on demand meanwhile
-        log.error("freshness: could not queue %s", task, exc_info=True)
-        with contextlib.suppress(redis.RedisError):
-            redis_store.client.delete(redis_keys.page_renders("queued"))
-        return
-    # The broker is this Redis (through Sentinel): once a replica holds the message, a
-    # failover keeps the queued task. A no-op on one Redis (REDIS_WAIT_REPLICAS 0).
-    with contextlib.suppress(redis.RedisError):
-        if not acknowledged(redis_store.client):
-            log.warning("freshness: no replica acknowledged the queued %s", task)

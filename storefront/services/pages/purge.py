@@ -27,7 +27,7 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
-from storefront.services.pages import freshness, tags
+from storefront.services.pages import freshness, renders, tags
 
 
 class ConfigError(ValueError):
@@ -56,9 +56,9 @@ class LocalFiles(Nobody):
 
     def purge(self, pages: set[str] | None, search: set[str]) -> None:
         if pages is None:
-            freshness.schedule_warm()
+            renders.schedule_warm()
         else:
-            freshness.schedule_render(pages)
+            renders.schedule_render(pages)
 
 
 class ClusterBroadcast(Nobody):
@@ -80,7 +80,7 @@ class SurrogateKeyPurge(Nobody):
     def purge(self, pages: set[str] | None, search: set[str]) -> None:
         keys = surrogate_keys(pages, search)
         if keys:
-            freshness.send_task("storefront.tasks.purge_cdn", args=[sorted(keys)])
+            renders.send_task("storefront.tasks.purge_cdn", args=[sorted(keys)])
 
 
 def surrogate_keys(pages: set[str] | None, search: set[str]) -> set[str]:

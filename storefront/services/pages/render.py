@@ -32,7 +32,7 @@ from storefront.models import GoodsSKU
 from storefront.services import catalog
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness, ssi, tags
+from storefront.services.pages import renders, ssi, tags
 from storefront.services.pages.cache import Entry
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
@@ -180,7 +180,7 @@ def publish(key: str) -> bool:
     page_files.write(entry)
     if page_cache.stale_since(since, entry.tags):
         page_files.remove([key])
-        freshness.schedule_render([key])
+        renders.schedule_render([key])
         return False
     log.info("page written key=%s", key)
     return True
