@@ -32,6 +32,10 @@ MARIADB = dict(host=os.environ.get("TEST_MARIADB_HOST", "127.0.0.1"),
                port=int(os.environ.get("TEST_MARIADB_PORT", "3306")), user="root", password="")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"
+# Argon2id at its smallest (1 pass over 8 KiB) instead of 64 MiB and 3 passes: a user fixture
+# or a sign-in costs a millisecond, not half a second. Tests marked ``real_password_hash``
+# (and tests/test_passwords.py) keep the production parameters.
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
 def require_service(name: str, error: Exception) -> None:
@@ -101,6 +105,8 @@ def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shop.sqlite'}",
         "CELERY_TASK_ALWAYS_EAGER": True,
     }
+    if not request.node.get_closest_marker("real_password_hash"):
+        config.update(CHEAP_ARGON2)
     if backend == "services":
         config.update(request.getfixturevalue("services_config"))
     return config
