@@ -1,8 +1,16 @@
 """Fixtures: every test runs on each backend it can reach.
 
 ``embedded``: SQLite in the test's own folder, fakeredis, inline tasks (always available).
-``services``: a fresh MariaDB database and a Redis key prefix of the test's own, on the real
-servers at 127.0.0.1. Missing servers skip those runs loudly on a laptop and fail them in CI.
+``services``: MariaDB and Redis, the real servers at 127.0.0.1. Missing servers skip those
+runs loudly on a laptop and fail them in CI.
+
+Isolation (tests/databases.py): each pytest process (an xdist worker) has its own "services
+space": a MariaDB schema built once, a Redis key prefix and folders (media, page files,
+search index), all emptied before each services test, ids back at 1. So a server started once
+per session or module (nginx, gunicorn, a worker) serves every test of that process, each on
+a clean shop. An embedded test gets a copy of a SQLite file built once. A test that only takes
+``app_config`` and builds its own app gets an empty database with no tables (for
+``flask db upgrade``). Tests commit for real: no transaction or savepoint is rolled back.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from storefront.extensions import db as _db
 from storefront.models import User
 from storefront.services.accounts import users as accounts
 from tests import factories
+from tests.databases import MariaDBSchema, ServicesSpace, SQLiteTemplate
 
 IN_CI = os.environ.get("CI") == "true"
 MARIADB = dict(host=os.environ.get("TEST_MARIADB_HOST", "127.0.0.1"),
@@ -49,49 +58,64 @@ def mariadb_connection() -> pymysql.Connection:
     return pymysql.connect(**MARIADB, charset="utf8mb4", connect_timeout=2)
 
 
+def mariadb_url(database: str) -> str:
+    return (f"mysql+pymysql://{MARIADB['user']}@{MARIADB['host']}:{MARIADB['port']}"
+            f"/{database}?charset=utf8mb4")
+
+
 @pytest.fixture(params=["embedded", "services"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def services_config() -> Iterator[dict]:
-    """A MariaDB database and a Redis key prefix that belong to this test alone."""
-    token = uuid.uuid4().hex[:12]
-    name = f"sf_test_{token}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SQLiteTemplate:
+    return SQLiteTemplate(tmp_path_factory.mktemp("sqlite_template"))
+
+
+@pytest.fixture(scope="session")
+def services_space(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServicesSpace]:
+    """This process's MariaDB schema, Redis key prefix and folders (made on first use)."""
     try:
-        conn = mariadb_connection()
+        schema = MariaDBSchema(mariadb_connection, mariadb_url)
     except pymysql.MySQLError as exc:
         require_service("MariaDB", exc)
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
         client.ping()
     except redis.RedisError as exc:
-        conn.close()
+        schema.close()
         require_service("Redis", exc)
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    prefix = f"sf_test:{token}:"
+    space = ServicesSpace(schema, client, REDIS_URL, tmp_path_factory.mktemp("services"))
+    yield space
+    space.close()
+
+
+@pytest.fixture
+def services_config(request: pytest.FixtureRequest) -> Iterator[dict]:
+    """The process's services space, emptied; a test that builds its own app (it does not
+    use the ``app`` fixture) gets an empty database of its own instead of the schema."""
+    space: ServicesSpace = request.getfixturevalue("services_space")
+    space.empty()
+    config = space.config()
+    if uses_app_fixture(request):
+        yield config
+        return
+    name = f"sf_test_{uuid.uuid4().hex[:12]}"
+    conn = mariadb_connection()
     try:
-        yield {
-            "SQLALCHEMY_DATABASE_URI": (
-                f"mysql+pymysql://{MARIADB['user']}@{MARIADB['host']}:{MARIADB['port']}"
-                f"/{name}?charset=utf8mb4"
-            ),
-            "REDIS_URL": REDIS_URL,
-            "REDIS_KEY_PREFIX": prefix,
-            "CACHE_KEY_PREFIX": prefix + "cache:",
-        }
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 "
+                        "COLLATE utf8mb4_unicode_ci")
+        yield {**config, "SQLALCHEMY_DATABASE_URI": mariadb_url(name)}
     finally:
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         conn.close()
-        # limits and kombu (a test's own Celery queue) put prefixes of their own first
-        for pattern in (prefix + "*", f"LIMITS:LIMITER/{prefix}*", f"_kombu.binding*.{prefix}*"):
-            keys = list(client.scan_iter(match=pattern, count=500))
-            if keys:
-                client.delete(*keys)
-        client.close()
+
+
+def uses_app_fixture(request: pytest.FixtureRequest) -> bool:
+    return "app" in request.fixturenames
 
 
 @pytest.fixture
@@ -109,6 +133,8 @@ def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
         config.update(CHEAP_ARGON2)
     if backend == "services":
         config.update(request.getfixturevalue("services_config"))
+    elif uses_app_fixture(request):
+        request.getfixturevalue("sqlite_template").copy_to(tmp_path / "shop.sqlite")
     return config
 
 
