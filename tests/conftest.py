@@ -33,8 +33,9 @@ from storefront import create_app
 from storefront.extensions import db as _db
 from storefront.models import User
 from storefront.services.accounts import users as accounts
-from tests import factories
+from tests import factories, servers
 from tests.databases import MariaDBSchema, ServicesSpace, SQLiteTemplate
+from tests.sites import SharedSite
 
 IN_CI = os.environ.get("CI") == "true"
 MARIADB = dict(host=os.environ.get("TEST_MARIADB_HOST", "127.0.0.1"),
@@ -118,19 +119,37 @@ def uses_app_fixture(request: pytest.FixtureRequest) -> bool:
     return "app" in request.fixturenames
 
 
+def base_config() -> dict:
+    return {"TESTING": True, "SECRET_KEY": "test-secret", "CELERY_TASK_ALWAYS_EAGER": True,
+            **CHEAP_ARGON2}
+
+
+@pytest.fixture(scope="session")
+def nginx_site(services_space: ServicesSpace, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[SharedSite]:
+    """gunicorn and nginx on this process's services space, started on first use and shared
+    by every test that takes tests/test_nginx.py's ``site`` (which empties the space first,
+    like any services test)."""
+    if servers.nginx_binary() is None:
+        require_service("nginx", FileNotFoundError("no nginx binary; apt-get install -y nginx"))
+    site = SharedSite({**base_config(), **services_space.config()},
+                      tmp_path_factory.mktemp("nginx_site"))
+    yield site
+    site.stop()
+
+
 @pytest.fixture
 def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
     config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        **base_config(),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_PAGES_DIR": str(tmp_path / "static_pages"),
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shop.sqlite'}",
-        "CELERY_TASK_ALWAYS_EAGER": True,
     }
-    if not request.node.get_closest_marker("real_password_hash"):
-        config.update(CHEAP_ARGON2)
+    if request.node.get_closest_marker("real_password_hash"):
+        for key in CHEAP_ARGON2:
+            del config[key]
     if backend == "services":
         config.update(request.getfixturevalue("services_config"))
     elif uses_app_fixture(request):
