@@ -64,23 +64,25 @@ def mariadb_url(database: str) -> str:
             f"/{database}?charset=utf8mb4")
 
 
-# Tests that take one of these fixtures start real servers: they are ``slow`` (``-m "not
-# slow"`` leaves them out), and under xdist (``--dist loadgroup``) each group runs on one
-# worker, in order: the servers are started once for the group (session or module scope),
-# and the cluster's network namespaces are never set up twice at once.
+# Tests that take one of these fixtures share servers: under xdist (``--dist loadgroup``)
+# each group runs on one worker, in order, so the servers start once for the group
+# (session or module scope) and the cluster's network namespaces never exist twice at once.
 SERVER_GROUPS = {"cluster": "cluster", "site": "nginx", "stack": "browser",
                  "sentinels": "sentinel"}
+# Tests that take one of these start real servers (or a Redis of their own): ``slow``, so
+# ``pytest -m "not slow"`` is the quick loop. A test that starts one inline says so itself.
+SLOW_FIXTURES = {*SERVER_GROUPS, "own_redis", "own_broker", "db_proxy"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if SLOW_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
         groups = [group for fixture, group in SERVER_GROUPS.items()
                   if fixture in item.fixturenames]
-        if groups:
-            item.add_marker(pytest.mark.slow)
-            if not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group(groups[0]))
+        if groups and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
 
 
 @pytest.fixture(params=["embedded", "services"])

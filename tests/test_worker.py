@@ -19,7 +19,8 @@ from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
 from tests import servers
 
-pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
+pytestmark = [pytest.mark.parametrize("backend", ["services"], indirect=True),
+              pytest.mark.slow]  # real Celery workers
 
 
 @pytest.fixture
