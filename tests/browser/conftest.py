@@ -96,9 +96,11 @@ class Demo:
     def __init__(self, space: ServicesSpace, workdir: Path) -> None:
         self.space, self.copies = space, workdir / "copies"
         self.media = workdir / "media"
-        # tasks go through the real broker to the stack's worker, in a queue of the process's
+        # tasks go through the real broker to the stack's worker, in a queue of its own (not
+        # the one test_worker's workers consume on the same space)
         self.overrides = {"CELERY_TASK_ALWAYS_EAGER": False,
-                          "CELERY_QUEUE": space.prefix + "celery", "MEDIA_ROOT": str(self.media)}
+                          "CELERY_QUEUE": space.prefix + "browser-celery",
+                          "MEDIA_ROOT": str(self.media)}
         self.config = {**base_config(), **space.config(), **self.overrides}
         space.empty()
         # seeded with tasks inline: the snapshot is the settled demo, every page it made
