@@ -125,6 +125,14 @@ class SQLiteTemplate:
         shutil.copyfile(self.path, path)
 
 
+def remove(path: Path) -> None:
+    """Whatever a test left at ``path``: a folder, or a file put there to break the app."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 class ServicesSpace:
     """Everything a services test's app, and any server started for it, writes to."""
 
@@ -146,7 +154,7 @@ class ServicesSpace:
         self.schema.empty()
         self.forget_keys(queues_too=False)
         for name in self.FOLDERS.values():
-            shutil.rmtree(self.folder / name, ignore_errors=True)
+            remove(self.folder / name)
 
     def forget_keys(self, *, queues_too: bool = True) -> None:
         """Every key of the prefix on the shared Redis (never a FLUSHDB: others use it).
