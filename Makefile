@@ -21,9 +21,12 @@ run: $(STAMP)
 	$(FLASK) seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: the whole suite (tests on MariaDB/Redis skip loudly when those are not reachable)
+## test: the whole suite (tests on MariaDB/Redis skip loudly when those are not reachable),
+## in TEST_WORKERS processes (measured on 2 cores: 3 keeps them busy while tests wait on
+## servers); TEST_WORKERS=0 runs it in this one process
+TEST_WORKERS ?= 3
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## stack: gunicorn, Celery worker and beat, nginx on MariaDB and Redis (deploy/stack.sh)
 stack: $(STAMP)

@@ -148,9 +148,11 @@ def app_environment(config: Mapping, **extra: str) -> dict[str, str]:
         "STATIC_PAGES_DIR": config["STATIC_PAGES_DIR"],
         "PYTHONUNBUFFERED": "1",
     })
-    for key in ("REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX"):
+    # the key prefixes, and the test suite's cheap password hash
+    for key in ("REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX", "ARGON2_TIME_COST", "ARGON2_MEMORY_COST",
+                "ARGON2_PARALLELISM"):
         if config.get(key):
-            env[f"FLASK_{key}"] = config[key]
+            env[f"FLASK_{key}"] = str(config[key])
     if config.get("SEARCH_INDEX_DIR"):  # one index per node: the test's or bench's own folder
         env["SEARCH_INDEX_DIR"] = config["SEARCH_INDEX_DIR"]
     env.update(extra)

@@ -93,6 +93,11 @@ class Defaults:
     # request that waits longer than PASSWORD_HASH_WAIT_SECONDS gets a 503 (security.py).
     PASSWORD_HASH_CONCURRENCY = 2
     PASSWORD_HASH_WAIT_SECONDS = 5.0
+    # Argon2id parameters (passwords.py): argon2-cffi's defaults, RFC 9106's low-memory
+    # profile. Only the test suite lowers them.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
     # How long a signed-in user's row stays cached in Redis (services/accounts/users.py): edits
     # clear it after their commit; this bounds an edit whose clearing could not reach Redis.
     USER_CACHE_SECONDS = 300

@@ -188,6 +188,11 @@ class Traffic:
             self.adds.append((time.monotonic(), status))
             time.sleep(0.02)
 
+    def recovered_after(self, moment: float, count: int) -> bool:
+        """The last ``count`` adds came after ``moment``, and all were acknowledged."""
+        last = self.adds[-count:]
+        return len(last) == count and all(t > moment and status == 302 for t, status in last)
+
     @staticmethod
     def _status(browser: Browser, method: str, path: str, form: dict | None = None) -> int:
         try:
@@ -213,11 +218,16 @@ def test_a_redis_failover_under_traffic_loses_no_acknowledged_cart_line(cluster)
     cart = f"cart_{uid}"
     in_cart_before = int(cluster.redis.client(cluster.redis.master_port()).hget(cart, SKU) or 0)
     with Traffic(cluster.url) as traffic:
-        time.sleep(1.5)
+        wait_for(lambda: len(traffic.adds) >= 20 and len(traffic.reads) >= 20, 30,
+                 "traffic before the failover")
         killed_at = time.monotonic()
         old = cluster.redis.kill_master()
         promoted_after = cluster.redis.wait_for_new_master(old)
-        time.sleep(3)
+        # traffic goes on through the window asserted below (5xx only until 2 s after the
+        # promotion), and until 20 adds in a row were acknowledged
+        promoted_at = killed_at + promoted_after
+        wait_for(lambda: traffic.recovered_after(promoted_at + 2, 20), 30,
+                 "20 acknowledged adds in a row after the failover's window")
     answers = traffic.reads + traffic.adds
     failures = [t - killed_at for t, status in answers if status >= 500]
     window = max(failures, default=0.0)

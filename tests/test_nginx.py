@@ -17,7 +17,6 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from email.message import Message
@@ -38,7 +37,7 @@ from storefront.services.pages import render as pages
 from storefront.services.pages.files import write_atomically
 from storefront.web.headers import page_headers
 from tests import servers
-from tests.conftest import CSRF_RE, PASSWORD, require_service
+from tests.conftest import CSRF_RE, PASSWORD
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
@@ -108,29 +107,14 @@ class Site:
 
 
 @pytest.fixture
-def site(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Site]:
-    """nginx on a free port in front of gunicorn serving this test's app (its DB and Redis)."""
-    if servers.nginx_binary() is None:
-        require_service("nginx", FileNotFoundError("no nginx binary; apt-get install -y nginx"))
-    workdir = tmp_path / "servers"
-    pages, media = Path(app_config["STATIC_PAGES_DIR"]), Path(app_config["MEDIA_ROOT"])
-    media.mkdir(parents=True, exist_ok=True)
-    # inline tasks: nothing this process starts may queue work on the shared Redis
-    env = servers.app_environment(app_config, FLASK_CELERY_TASK_ALWAYS_EAGER="true")
-    gunicorn, app_port = servers.start_gunicorn(env, workdir)
-    try:
-        nginx, port = servers.start_nginx(workdir, {
-            "UPSTREAM": f"{servers.HOST}:{app_port}",
-            "STATIC_PAGES_DIR": str(pages),
-            "STATIC_DIR": app.static_folder,
-            "MEDIA_ROOT": str(media),
-        })
-        try:
-            yield Site(port, gunicorn, nginx, pages, media)
-        finally:
-            nginx.stop()
-    finally:
-        gunicorn.stop()
+def site(app: Flask, nginx_site) -> Site:
+    """nginx on a free port in front of gunicorn serving this test's app (its DB and Redis):
+    started once per process (conftest's ``nginx_site``), on a space emptied for this test."""
+    assert app.config["STATIC_PAGES_DIR"] == str(nginx_site.pages), "site: services backend only"
+    nginx_site.ready()
+    nginx_site.media.mkdir(parents=True, exist_ok=True)
+    return Site(nginx_site.port, nginx_site.gunicorn, nginx_site.nginx, nginx_site.pages,
+                nginx_site.media)
 
 
 def publish(folder: Path, html: bytes) -> None:
@@ -259,7 +243,9 @@ def test_signed_in_visitors_get_the_same_file_with_their_own_parts(site, shop, u
             assert cart_count(page.text) == count
             assert page.headers["Cache-Control"] == "private, no-store"
             assert "ETag" not in page.headers
-            tokens.setdefault(name, set()).update(CSRF_RE.findall(page.text))
+            # the session's token (each page signs it again, with the second it was made in)
+            tokens.setdefault(name, set()).update(
+                token.split(".")[0] for token in CSRF_RE.findall(page.text))
     assert len(tokens["alice"]) == len(tokens["zoe"]) == 1
     assert tokens["alice"] != tokens["zoe"]
     buy = alice.get(f"/goods/{shop.apples}").text

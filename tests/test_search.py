@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU
@@ -360,7 +361,12 @@ def test_searches_are_served_and_no_edit_is_lost_while_the_index_is_rebuilt(app,
         assert len(found(client, "orange")) == 3  # the index before the rebuild still serves
         edit = threading.Thread(target=_rename_in_thread, args=(app, catalogue.juice))
         edit.start()  # its index update waits for the rebuild's writer lock
-        time.sleep(0.2)
+        deadline = time.monotonic() + 10
+        while not _committed_name(catalogue.juice).startswith("Beetroot"):
+            assert time.monotonic() < deadline, "the edit was never committed"
+            time.sleep(0.01)
+        # committed, and the edit's thread still busy: in its index update, held by the lock
+        assert edit.is_alive()
         assert found(client, "beetroot") == []
     finally:
         release.set()
@@ -368,6 +374,11 @@ def test_searches_are_served_and_no_edit_is_lost_while_the_index_is_rebuilt(app,
     edit.join(10)
     assert found(client, "beetroot") == [catalogue.juice]  # applied after the rebuild
     assert len(found(client, "orange")) == 2
+
+
+def _committed_name(sku_id: int) -> str:
+    with db.engine.connect() as conn:  # a transaction of its own: what is committed
+        return conn.scalar(select(GoodsSKU.name).where(GoodsSKU.id == sku_id))
 
 
 def _rename_in_thread(app: Flask, sku_id: int) -> None:

@@ -10,8 +10,10 @@ import statistics
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 
 from devtools.sentinels import SentinelSet
@@ -22,14 +24,58 @@ from storefront.services.accounts import throttle
 from storefront.services.cart import shopper
 
 
+class SharedSet:
+    """One Sentinel set for the module's tests (each app has a key prefix of its own), started
+    again only after a test has broken it (a replica stopped, a master killed)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir, self.current, self.started = workdir, None, 0
+
+    def get(self) -> SentinelSet:
+        if self.current is None:
+            self.started += 1
+            folder = self.workdir / f"set-{self.started}"
+            folder.mkdir()
+            self.current = SentinelSet(folder)
+            try:
+                self.current.start()
+            except BaseException:
+                self.close()
+                raise
+        return self.current
+
+    def keep_if_whole(self) -> None:
+        redis_set = self.current
+        if redis_set is None:
+            return
+        master, replica = redis_set.redis_ports
+        try:
+            whole = (all(proc.running for proc in redis_set.procs.values())
+                     and len(redis_set.procs) == 5 and redis_set.master_port() == master
+                     and redis_set.client(replica).info("replication")["master_link_status"]
+                     == "up")
+        except (redis.RedisError, OSError):
+            whole = False
+        if not whole:
+            self.close()
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current.stop()
+            self.current = None
+
+
+@pytest.fixture(scope="module")
+def sentinel_sets(tmp_path_factory) -> Iterator[SharedSet]:
+    shared = SharedSet(tmp_path_factory.mktemp("sentinels"))
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def sentinels(tmp_path) -> Iterator[SentinelSet]:
-    redis_set = SentinelSet(tmp_path)
-    try:
-        redis_set.start()
-        yield redis_set
-    finally:
-        redis_set.stop()
+def sentinels(sentinel_sets: SharedSet) -> Iterator[SentinelSet]:
+    yield sentinel_sets.get()
+    sentinel_sets.keep_if_whole()
 
 
 def make_app(sentinels: SentinelSet, tmp_path, **overrides: object) -> Flask:

@@ -69,7 +69,7 @@ def test_at_most_the_configured_number_of_hashes_run_at_once(app, monkeypatch):
                 running[0] -= 1
             return "hashed"
 
-    monkeypatch.setattr(security, "_hasher", SlowHasher())
+    monkeypatch.setitem(app.extensions, "password_hasher", SlowHasher())
 
     def hash_in_app() -> None:
         with app.app_context():

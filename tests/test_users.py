@@ -176,6 +176,7 @@ def test_sign_in_is_throttled_per_address(client, app, user):
 WEAK_ARGON2 = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
 
+@pytest.mark.real_password_hash
 @pytest.mark.parametrize("old_hash", [generate_password_hash, WEAK_ARGON2.hash],
                          ids=["werkzeug-scrypt", "weak-argon2"])
 def test_old_password_hashes_are_upgraded_on_sign_in(client, user, old_hash):

@@ -5,6 +5,7 @@ no file (nginx asks the app), so no visitor waits for the worker to see an edit.
 
 from __future__ import annotations
 
+import math
 import signal
 import time
 from decimal import Decimal
@@ -18,7 +19,8 @@ from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
 from tests import servers
 
-pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
+pytestmark = [pytest.mark.parametrize("backend", ["services"], indirect=True),
+              pytest.mark.slow]  # real Celery workers
 
 
 @pytest.fixture
@@ -60,6 +62,16 @@ def wait_for(condition, seconds: float, what: str, log: Path | None = None) -> f
     raise AssertionError(f"timed out waiting for {what}\n{detail}")
 
 
+def caught_up(app, log: Path, countdown: float = 0) -> None:
+    """Wait until the worker has run a no-op task sent now, due ``countdown`` s from now:
+    it consumes one queue with one process, so any task queued before it, due no later,
+    has run by then."""
+    probe = app.extensions["celery"].tasks["celery.accumulate"].apply_async(
+        args=("probe",), countdown=countdown)
+    wait_for(lambda: f"[{probe.id}] succeeded" in log.read_text(), countdown + 15,
+             "the worker to run everything queued so far", log)
+
+
 def renders(log: Path, key: str = "home") -> int:
     return log.read_text().count(f"page written key={key}\n")
 
@@ -84,7 +96,8 @@ def test_the_worker_never_renders_the_rows_before_the_commit(app, shop, worker):
     before = page.stat().st_ino
 
     set_price(shop.apples, "7.25")
-    time.sleep(1.5)  # the edit is flushed but not committed: a worker now would read 9.90
+    # the edit is flushed but not committed: a render queued now would read 9.90
+    caught_up(app, worker, freshness.COALESCE_SECONDS)
     assert page.stat().st_ino == before and renders(worker) == 0
     db.session.commit()
     assert not page.exists()  # gone with the commit: nginx now asks the app
@@ -95,15 +108,20 @@ def test_the_worker_never_renders_the_rows_before_the_commit(app, shop, worker):
 
 def test_a_burst_of_50_saves_coalesces_into_a_few_renders(app, shop, worker):
     page = Path(app.config["STATIC_PAGES_DIR"]) / "index.html"
+    started = time.monotonic()
     for n in range(50):
         set_price(shop.apples, f"{10 + n}.50")
         db.session.commit()
-        time.sleep(0.04)
+        time.sleep(0.04)  # staff's pace, part of the scenario
+    burst = time.monotonic() - started
     wait_for(lambda: "59.50" in read(page), 10, "the last save's price", worker)
-    time.sleep(1.5)  # let any render still queued finish
+    caught_up(app, worker, freshness.COALESCE_SECONDS)  # any render still queued has run
     count = renders(worker)
-    print(f"\nrenders for a burst of 50 saves: {count}")
-    assert 1 <= count <= 5
+    print(f"\nrenders for a burst of 50 saves in {burst:.1f} s: {count}")
+    # about one per coalescing window: 5 for the 3 s burst of a quiet machine, a few more
+    # when a loaded one (xdist, other users) stretches the burst; 50 without coalescing
+    bound = min(25, max(5, math.ceil(burst / freshness.COALESCE_SECONDS) + 1))
+    assert 1 <= count <= bound
     assert "59.50" in page.read_text()
 
 
@@ -142,7 +160,7 @@ def test_a_worker_killed_mid_render_leaves_the_page_whole_and_the_next_worker_re
         set_price(shop.apples, "7.25")
         db.session.commit()
         first.wait_for_log(r"render_pages.*event=start", 15)
-        time.sleep(0.3)
+        wait_for(lambda: render_waits_for_the_lock(database), 15, "the render to block")
         servers.Process._signal_group(first.popen.pid, signal.SIGKILL)  # the whole worker
         first.popen.wait(5)
         # no page file (nginx asks the app), and no half-written one either
@@ -159,6 +177,20 @@ def test_a_worker_killed_mid_render_leaves_the_page_whole_and_the_next_worker_re
         assert_whole(static_page(app))
     finally:
         second.stop()
+
+
+def render_waits_for_the_lock(database: str) -> bool:
+    """A query of the worker's is waiting for the table lock: the render is mid-way."""
+    from tests.conftest import mariadb_connection
+
+    conn = mariadb_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM information_schema.processlist WHERE db = %s "
+                        "AND state LIKE 'Waiting for table%%'", (database,))
+            return cur.fetchone()[0] > 0
+    finally:
+        conn.close()
 
 
 def test_a_save_while_the_broker_is_down_still_reaches_the_static_page(

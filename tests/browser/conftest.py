@@ -1,9 +1,12 @@
-"""The real stack around a test's database, and a real browser in front of it.
+"""The real stack around the demo, and a real browser in front of it.
 
-``stack``: the demo catalogue and a first static homepage in the test's own MariaDB database
-and Redis prefix ("services" backend), then a Celery worker on the real broker (a queue of the
-test's own), gunicorn (deploy/gunicorn.conf.py) and nginx (deploy/nginx.conf), all on free
-ports of 127.0.0.1 and all stopped by the fixture.
+``stack``: the demo catalogue with a first static homepage, seeded once per process into its
+services space (tests/databases.py) and put back before each test (rows, page files, search
+index, Redis keys: a test's edits, carts and accounts are gone), then a Celery worker on the
+real broker (a queue of the process's own), gunicorn (deploy/gunicorn.conf.py) and nginx
+(deploy/nginx.conf), all on free ports of 127.0.0.1, started once per process. After each
+test the worker has finished what the test queued. The demo's pictures are read-only: a
+test's uploads stay beside them under names of their own.
 
 ``browse(...)``: a new browser context on nginx, 1280 wide, with a deadline on every wait.
 The browser is Debian's chromium (``TEST_CHROMIUM``, default /usr/bin/chromium), launched by
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +27,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine, select
 
-from storefront import demo
+from storefront import create_app, demo
+from storefront.extensions import db
+from storefront.services.pages import freshness
 from storefront.services.pages.render import HOME, publish
 from tests import servers
-from tests.conftest import require_service
+from tests.conftest import base_config, require_service
+from tests.databases import ServicesSpace
+from tests.sites import STATIC_DIR
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -77,11 +87,75 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": VIEWPORT}
 
 
+class Demo:
+    """The demo as seeded once, to put back before each test: every table's rows, the page
+    files and search index, and the Redis keys of the space's prefix."""
+
+    FOLDERS = ("STATIC_PAGES_DIR", "SEARCH_INDEX_DIR")
+
+    def __init__(self, space: ServicesSpace, workdir: Path) -> None:
+        self.space, self.copies = space, workdir / "copies"
+        self.media = workdir / "media"
+        # tasks go through the real broker to the stack's worker, in a queue of its own (not
+        # the one test_worker's workers consume on the same space)
+        self.overrides = {"CELERY_TASK_ALWAYS_EAGER": False,
+                          "CELERY_QUEUE": space.prefix + "browser-celery",
+                          "MEDIA_ROOT": str(self.media)}
+        self.config = {**base_config(), **space.config(), **self.overrides}
+        space.empty()
+        # seeded with tasks inline: the snapshot is the settled demo, every page it made
+        # stale written again
+        app = create_app({**self.config, "CELERY_TASK_ALWAYS_EAGER": True})
+        with app.app_context():
+            demo.seed(None, None)  # what `flask seed-demo` does: the catalogue with its pictures
+            publish(HOME)  # what `flask render-index` does: the first static homepage
+            db.session.remove()
+            db.engine.dispose()
+        self.engine = create_engine(space.schema.url)
+        with self.engine.connect() as conn:
+            self.rows = [(table, [dict(row._mapping) for row in conn.execute(select(table))])
+                         for table in db.metadata.sorted_tables]
+        for key in self.FOLDERS:
+            shutil.copytree(self.config[key], self.copies / key)
+        client = space.redis
+        dumps = [(key, client.dump(key), client.pttl(key))
+                 for key in client.scan_iter(match=space.prefix + "*", count=500)]
+        self.keys = [(key, dumped, ttl) for key, dumped, ttl in dumps if dumped is not None]
+
+    def restore(self) -> None:
+        """After the space was emptied (conftest): the demo as seeded."""
+        with self.engine.begin() as conn:
+            for table, rows in self.rows:
+                if rows:
+                    conn.execute(table.insert(), rows)
+        for key in self.FOLDERS:
+            shutil.copytree(self.copies / key, self.config[key], dirs_exist_ok=True)
+        with self.space.redis.pipeline(transaction=False) as pipe:
+            for key, dumped, ttl in self.keys:
+                pipe.restore(key, max(ttl, 0), dumped, replace=True)
+            pipe.execute()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_demo(services_space: ServicesSpace, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[Demo]:
+    seeded = Demo(services_space, tmp_path_factory.mktemp("demo"))
+    yield seeded
+    seeded.close()
+
+
 @pytest.fixture
-def app_config(app_config: dict) -> dict:
-    """Tasks go through the real broker to the stack's worker, in a queue of this test's own."""
-    return {**app_config, "CELERY_TASK_ALWAYS_EAGER": False,
-            "CELERY_QUEUE": app_config.get("REDIS_KEY_PREFIX", "") + "celery"}
+def app_config(app_config: dict, request: pytest.FixtureRequest) -> dict:
+    """The space, emptied by conftest, with the demo put back (before the test's own
+    fixtures, ``user`` or ``staff``, add their rows)."""
+    if "stack" not in request.fixturenames:
+        return app_config
+    seeded: Demo = request.getfixturevalue("browser_demo")
+    seeded.restore()
+    return {**app_config, **seeded.overrides}
 
 
 @dataclass
@@ -102,16 +176,16 @@ class Stack:
             return b""
 
 
-@pytest.fixture
-def stack(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Stack]:
+@pytest.fixture(scope="session")
+def stack_servers(browser_demo: Demo, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[Stack]:
     if servers.nginx_binary() is None:
         require_service("nginx", FileNotFoundError("no nginx binary; apt-get install -y nginx"))
-    pages, media = Path(app_config["STATIC_PAGES_DIR"]), Path(app_config["MEDIA_ROOT"])
-    demo.seed(None, None)  # what `flask seed-demo` does: the catalogue with its pictures
-    publish(HOME)  # what `flask render-index` does: the first static homepage
-    workdir = tmp_path / "servers"
-    queue = app_config["CELERY_QUEUE"]
-    env = servers.app_environment(app_config, FLASK_CELERY_TASK_ALWAYS_EAGER="false",
+    config = browser_demo.config
+    pages, media = Path(config["STATIC_PAGES_DIR"]), Path(config["MEDIA_ROOT"])
+    workdir = tmp_path_factory.mktemp("stack")
+    queue = config["CELERY_QUEUE"]
+    env = servers.app_environment(config, FLASK_CELERY_TASK_ALWAYS_EAGER="false",
                                   FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="127.0.0.1")
     with contextlib.ExitStack() as running:
         worker = servers.start_worker(env, workdir, queue=queue)
@@ -121,11 +195,50 @@ def stack(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Stack]:
         nginx, port = servers.start_nginx(workdir, {
             "UPSTREAM": f"{servers.HOST}:{app_port}",
             "STATIC_PAGES_DIR": str(pages),
-            "STATIC_DIR": app.static_folder,
+            "STATIC_DIR": STATIC_DIR,
             "MEDIA_ROOT": str(media),
         })
         running.callback(nginx.stop)
         yield Stack(f"http://{servers.HOST}:{port}", pages, media, gunicorn, worker, nginx)
+
+
+class LogFromNow(servers.Process):
+    """A server started before this test, whose ``log()`` shows only this test's lines."""
+
+    def __init__(self, proc: servers.Process) -> None:
+        super().__init__(proc.name, proc.popen, proc.log_path, proc.stop_signal)
+        self.start = proc.log_path.stat().st_size if proc.log_path.exists() else 0
+
+    def log(self, tail: int = 4000) -> str:
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self.start)
+                return log.read().decode(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+
+@pytest.fixture
+def stack(app: Flask, stack_servers: Stack) -> Iterator[Stack]:
+    for proc in (stack_servers.worker, stack_servers.gunicorn, stack_servers.nginx):
+        if not proc.running:
+            raise servers.ServerError(f"{proc.name} of the stack died:\n{proc.log()}")
+    yield Stack(stack_servers.url, stack_servers.pages, stack_servers.media,
+                LogFromNow(stack_servers.gunicorn), LogFromNow(stack_servers.worker),
+                LogFromNow(stack_servers.nginx))
+    worker_caught_up(app, stack_servers.worker)
+
+
+def worker_caught_up(app: Flask, worker: servers.Process, timeout: float = 30) -> None:
+    """Wait until the worker has run a no-op task due as late as any render this test queued
+    (one process, one queue): nothing of this test is left to run in the next one."""
+    probe = app.extensions["celery"].tasks["celery.accumulate"].apply_async(
+        args=("probe",), countdown=freshness.COALESCE_SECONDS)
+    deadline = time.monotonic() + timeout
+    while f"[{probe.id}] succeeded" not in worker.log(1_000_000):
+        if time.monotonic() > deadline:
+            raise servers.ServerError(f"the stack's worker did not catch up:\n{worker.log()}")
+        time.sleep(0.05)
 
 
 @pytest.fixture

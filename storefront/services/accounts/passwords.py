@@ -1,5 +1,7 @@
 """Password hashing with Argon2id at argon2-cffi's defaults (RFC 9106 low-memory profile:
-64 MiB, t=3, p=4), above OWASP's minimum (19 MiB, t=2, p=1).
+64 MiB, t=3, p=4), above OWASP's minimum (19 MiB, t=2, p=1). The parameters are settings
+(``ARGON2_TIME_COST``, ``ARGON2_MEMORY_COST`` in KiB, ``ARGON2_PARALLELISM``) only so that the
+test suite can hash cheaply; production keeps the defaults.
 
 Older hashes still verify: Argon2 with weaker parameters, and the pbkdf2/scrypt hashes that
 werkzeug makes (what a Flask shop typically starts with). Either is replaced by a current
@@ -23,7 +25,7 @@ from flask import Flask, current_app, has_app_context
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.security import check_password_hash
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # outside an app, and the defaults of the settings below
 LEGACY_PREFIXES = ("pbkdf2:", "scrypt:")
 # outside an app (module import, scripts): one hash at a time, no waiting limit
 _fallback_gate = threading.BoundedSemaphore(1)
@@ -41,6 +43,16 @@ class HashingBusy(ServiceUnavailable):
 def init_app(app: Flask) -> None:
     size = int(app.config["PASSWORD_HASH_CONCURRENCY"])
     app.extensions["password_gate"] = threading.BoundedSemaphore(max(1, size))
+    cfg = app.config
+    app.extensions["password_hasher"] = PasswordHasher(
+        time_cost=int(cfg["ARGON2_TIME_COST"]), memory_cost=int(cfg["ARGON2_MEMORY_COST"]),
+        parallelism=int(cfg["ARGON2_PARALLELISM"]))
+
+
+def _current_hasher() -> PasswordHasher:
+    if has_app_context():
+        return current_app.extensions["password_hasher"]
+    return _hasher
 
 
 @contextmanager
@@ -59,8 +71,19 @@ def _hashing_slot() -> Iterator[None]:
 
 
 def hash_password(password: str) -> str:
+    hasher = _current_hasher()
     with _hashing_slot():
-        return _hasher.hash(password)
+        return hasher.hash(password)
+
+
+def check_no_password(password: str) -> None:
+    """Spend the time of a real check (same parameters), for a name that has no account."""
+    dummy = current_app.extensions.get("password_dummy_hash") if has_app_context() else None
+    if dummy is None:
+        dummy = hash_password("not a real password")
+        if has_app_context():
+            current_app.extensions["password_dummy_hash"] = dummy
+    check_password(dummy, password)
 
 
 def check_password(stored_hash: str, password: str) -> tuple[bool, bool]:
@@ -68,9 +91,10 @@ def check_password(stored_hash: str, password: str) -> tuple[bool, bool]:
     if stored_hash.startswith(LEGACY_PREFIXES):
         with _hashing_slot():
             return check_password_hash(stored_hash, password), True
+    hasher = _current_hasher()
     try:
         with _hashing_slot():
-            _hasher.verify(stored_hash, password)
+            hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False, False
-    return True, _hasher.check_needs_rehash(stored_hash)
+    return True, hasher.check_needs_rehash(stored_hash)

@@ -32,7 +32,11 @@ from storefront.extensions import db, redis_store
 from storefront.identity import canonical
 from storefront.models import User
 from storefront.services import visitor_rules
-from storefront.services.accounts.passwords import check_password, hash_password
+from storefront.services.accounts.passwords import (
+    check_no_password,
+    check_password,
+    hash_password,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +69,7 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.username_canonical == canonical(username)))
     if user is None or not user.is_active:
         # Spend the same time as a real check, so timing does not reveal which names exist.
-        check_password(_DUMMY_HASH, password)
+        check_no_password(password)
         return None
     ok, needs_rehash = check_password(user.password_hash, password)
     if not ok:
@@ -201,8 +205,6 @@ def load_session_user(session_id: str) -> SessionUser | None:
         return None
     return still_valid(cached_user(parsed[0]), parsed[1])
 
-
-_DUMMY_HASH = hash_password("not a real password")
 
 CHANGED_USERS = "storefront_changed_users"
 
