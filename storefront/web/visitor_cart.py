@@ -20,7 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
 from storefront.services.cart import lines as cart_lines
-from storefront.services.cart import shopper
+from storefront.services.cart import shopper, tokens
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
 
 
 def _token() -> str | None:
-    return shopper.valid_token(request.cookies.get(current_app.config["CART_COOKIE"]))
+    return tokens.token_of(request.cookies.get(current_app.config["CART_COOKIE"]))
 
 
 def has_cart() -> bool:
@@ -102,8 +102,9 @@ def _keep_cookie_in_step(response: Response) -> Response:
     config = current_app.config
     name = config["CART_COOKIE"]
     if keep:
-        response.set_cookie(name, g.cart_token, max_age=config["ANONYMOUS_CART_DAYS"] * 86400,
-                            httponly=True, samesite="Lax",
+        response.set_cookie(name, tokens.cookie_value(g.cart_token),
+                            max_age=config["ANONYMOUS_CART_DAYS"] * 86400, httponly=True,
+                            samesite="Lax",
                             secure=current_app.session_interface.get_cookie_secure(
                                 current_app))
     elif name in request.cookies:
