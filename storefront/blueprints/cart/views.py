@@ -67,6 +67,10 @@ def add() -> Response | Refusal:
     except shopper.CartFull:
         return _refuse(f"Your cart is full: {shopper.MAX_LINES} products at most. Please "
                        "remove one first.", 409, cart=True)
+    except shopper.CartMerged:
+        visitor_cart.changed(0)  # that cookie's cart is closed: drop it
+        return _refuse("This cart moved into your account when you signed in. Please sign "
+                       "in to add to it.", 409, sku)
     except shopper.StoreUnavailable:
         return _refuse(UNAVAILABLE, 503, sku)
     visitor_cart.changed(1)

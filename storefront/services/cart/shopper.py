@@ -47,6 +47,11 @@ class CartFull(Exception):
 MAX_LINES = 100  # lines per cart: bounds what one cart costs Redis and the cart page
 
 
+class CartMerged(Exception):
+    """The anonymous cart was merged into an account's at a sign-in: it is closed for good,
+    so a late write with its cookie must not start an orphan under the same token."""
+
+
 class NotInCart(Exception):
     """The line to change is not in the cart (removed meanwhile, in another tab)."""
 
@@ -68,6 +73,17 @@ def user_cart(user_id: int) -> Cart:
 def visitor_cart(token: str) -> Cart:
     """The cart of an anonymous visitor's token (``valid_token`` first)."""
     return Cart(f"{current_app.config['REDIS_KEY_PREFIX']}cart_anon_{token}", anonymous=True)
+
+
+def merged_key(token: str) -> str:
+    """Set by the merge: the anonymous cart of ``token`` is closed (``CartMerged``)."""
+    return f"{current_app.config['REDIS_KEY_PREFIX']}cart_merged_{token}"
+
+
+def _closed_key(cart: Cart) -> str | None:
+    if not cart.anonymous:
+        return None
+    return merged_key(cart.key.rpartition("cart_anon_")[2])
 
 
 def new_token() -> str:
@@ -127,8 +143,13 @@ def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
     same cart can neither lose an increment nor overshoot the stock.
     """
     field = str(sku_id)
+    closed = _closed_key(cart)
 
     def check_and_add(pipe: redis.client.Pipeline) -> None:
+        # the merge closes the cart and empties it in one script: WATCHing both keys, an
+        # add that read before it is retried after it, and sees it closed
+        if closed and pipe.exists(closed):
+            raise CartMerged
         in_cart = int(pipe.hget(cart.key, field) or 0)
         if in_cart + count > stock:
             raise NotEnoughStock(in_cart)
@@ -139,7 +160,8 @@ def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
         _keep(pipe, cart)
 
     try:
-        new_count = redis_store.client.transaction(check_and_add, cart.key)[0]
+        watched = [cart.key, closed] if closed else [cart.key]
+        new_count = redis_store.client.transaction(check_and_add, *watched)[0]
         _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
@@ -186,14 +208,15 @@ def remove(cart: Cart, sku_id: int) -> tuple[bool, int]:
     return bool(removed), int(left)
 
 
-# KEYS: the anonymous cart, the account's cart; ARGV: SKU id, stock, SKU id, stock, ...
-# for the SKUs that can be bought. Counts add, capped at the stock (a line already above it
-# is left as it is, not cut); lines of SKUs with no stock given are dropped; the anonymous
-# cart goes. One script: a second sign-in, or an add, racing it sees before or after, never
-# half, and a cart merges once.
+# KEYS: the anonymous cart, the account's cart, the anonymous cart's "merged" mark; ARGV:
+# the mark's lifetime, then SKU id, stock, SKU id, stock, ... for the SKUs that can be
+# bought. Counts add, capped at the stock (a line already above it is left as it is, not
+# cut); lines of SKUs with no stock given are dropped; the anonymous cart goes and is marked
+# closed for as long as its cookie could live. One script: a second sign-in, or an add,
+# racing it sees before or after, never half, and a cart merges once.
 _MERGE = """
 local stock = {}
-for i = 1, #ARGV, 2 do stock[ARGV[i]] = tonumber(ARGV[i + 1]) end
+for i = 2, #ARGV, 2 do stock[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local flat = redis.call('HGETALL', KEYS[1])
 local merged = 0
 for i = 1, #flat, 2 do
@@ -208,6 +231,7 @@ for i = 1, #flat, 2 do
   end
 end
 redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 return merged
 """
 
@@ -215,12 +239,12 @@ return merged
 def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
     """Move an anonymous cart into the account's, atomically; returns the items added.
     ``stock_of``: the stock of each SKU of the anonymous cart that can be bought."""
-    args: list[Any] = []
+    args: list[Any] = [current_app.config["ANONYMOUS_CART_DAYS"] * 86400]
     for sku_id, left in stock_of.items():
         args += [str(sku_id), max(int(left), 0)]
     try:
         merged = redis_store.script("cart_merge", _MERGE)(
-            keys=[visitor_cart(token).key, cart_key(user_id)], args=args)
+            keys=[visitor_cart(token).key, cart_key(user_id), merged_key(token)], args=args)
         _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
