@@ -203,12 +203,14 @@ def fill_nginx_conf(template: str, values: Mapping[str, str]) -> str:
 def nginx_command(prefix: Path, template: Path, values: Mapping[str, str],
                   binary: str | None = None) -> list[str]:
     """nginx in the foreground under ``prefix``, with ``template`` filled from ``values``
-    (USER and PREFIX filled here); its logs go to ``prefix``/logs."""
+    (USER and PREFIX filled here, SERVER_NAME unless given: the loopback names tests and the
+    bench use); its logs go to ``prefix``/logs."""
     for sub in ("logs", "temp"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
     conf.write_text(fill_nginx_conf(template.read_text(), {
-        "USER": current_user_and_group(), "PREFIX": str(prefix), **values}))
+        "USER": current_user_and_group(), "PREFIX": str(prefix),
+        "SERVER_NAME": f"{HOST} localhost", **values}))
     return [binary or nginx_binary() or "nginx", "-c", str(conf), "-p", str(prefix),
             "-e", str(prefix / "logs" / "error.log"), "-g", "daemon off;"]
 

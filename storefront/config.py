@@ -78,6 +78,11 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
     SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"  # sign-ups that reach the password hash
+    # The host names the shop answers to ("shop.example.com,www.shop.example.com"); any
+    # other Host is a 400, never echoed into a redirect (Flask's TRUSTED_HOSTS). Empty: the
+    # host of SERVER_NAME if that is set, else any host (make run, tests). nginx drops the
+    # rest before they reach the app (deploy/nginx.conf's default_server).
+    ALLOWED_HOSTS = ""
     # Proxy addresses/networks whose X-Forwarded-* are believed (proxies.py); empty: nobody.
     TRUSTED_PROXIES = ""
     # Argon2 takes 64 MiB per hash: at most this many at once per worker process, and a
@@ -99,6 +104,8 @@ ENV_NAMES = {
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
     "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
+    "ALLOWED_HOSTS": "ALLOWED_HOSTS",
+    "SERVER_NAME": "SERVER_NAME",
 }
 
 
@@ -139,6 +146,8 @@ def _derive(app: Flask) -> None:
         app.instance_path, "static_pages"
     )
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
+    if cfg.get("TRUSTED_HOSTS") is None:
+        cfg["TRUSTED_HOSTS"] = allowed_hosts(cfg["ALLOWED_HOSTS"], cfg.get("SERVER_NAME"))
     redis_url = cfg["REDIS_URL"]
     sentinels = sentinel_addresses(cfg["REDIS_SENTINELS"])
     on_redis = bool(redis_url or sentinels)
@@ -206,6 +215,19 @@ def _redelivery(visibility_timeout: int) -> dict[str, int]:
         "unacked_restore_interval": min(10, max(1, visibility_timeout // 2)),
         "unacked_restore_throttle": 1,
     }
+
+
+def allowed_hosts(spec: str | list[str], server_name: str | None) -> list[str] | None:
+    """``ALLOWED_HOSTS`` (or SERVER_NAME's host) as Flask's TRUSTED_HOSTS; None: any host.
+    ``localhost`` stays allowed: the page layer renders shared pages in a request context of
+    its own under that name (services/pages/render.py), and it points nowhere an attacker
+    could use."""
+    hosts = spec.split(",") if isinstance(spec, str) else list(spec or ())
+    hosts = [h.strip() for h in hosts if h.strip()]
+    if not hosts and server_name:
+        hosts = [server_name.rsplit(":", 1)[0] if not server_name.endswith("]")
+                 else server_name]
+    return [*hosts, "localhost"] if hosts else None
 
 
 def sentinel_addresses(spec: str) -> list[tuple[str, int]]:
