@@ -8,6 +8,7 @@ Run on the "services" backend only, like tests/test_nginx.py, whose fixtures the
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import socketserver
 import struct
@@ -159,3 +160,22 @@ def test_a_request_that_killed_its_worker_is_not_sent_again(backend, dying_upstr
         finally:
             conn.close()
         assert upstream.seen.count(f"{method} {path}") == 1, upstream.seen
+
+
+def test_hundreds_of_unread_answers_leave_the_visitor_signed_in(site, shop, user):
+    browser = site.browser()
+    test_nginx.sign_in_through(browser)
+    token = test_nginx.csrf_in(browser.get("/cart").text)
+    line = {"sku_id": shop.apples, "csrf_token": token}
+    assert browser.post("/cart/add", {**line, "count": 1}).status == 302
+    for n in range(500):  # each answer flashes a message that is never read
+        assert browser.post("/cart/update", {**line, "count": n % 9 + 1}).status == 302
+    test_nginx.publish_marked(f"goods:{shop.apples}")
+    page = browser.get(f"/goods/{shop.apples}")
+    assert page.status == 200 and test_nginx.MARKER in page.body  # the file, filled in
+    assert re.search(r"Welcome\s*<strong>alice</strong>", page.text)
+    assert test_nginx.csrf_in(page.text)
+    assert page.text.count('class="alert alert-') == 5, "the newest messages only"
+    # the session (which the fragment sends back to nginx, with the messages) stays small:
+    # far below nginx's 16k buffer for the fragment's headers
+    assert len(browser.cookie("session")) < 2048
