@@ -28,7 +28,8 @@ HOST = "127.0.0.1"
 # storefront/config.py reads these (and any FLASK_*): a test's server must not inherit the
 # developer's own settings.
 APP_ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS", "REDIS_MASTER_NAME", "SECRET_KEY",
-                 "MEDIA_ROOT", "STATIC_PAGES_DIR", "SEARCH_INDEX_DIR")
+                 "MEDIA_ROOT", "STATIC_PAGES_DIR", "SEARCH_INDEX_DIR", "REDIS_CACHE_URL",
+                 "REDIS_CACHE_MASTER_NAME", "ALLOWED_HOSTS", "SERVER_NAME")
 
 
 class ServerError(RuntimeError):

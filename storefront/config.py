@@ -22,6 +22,11 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 280}
     REDIS_URL = ""  # empty: the in-process stand-in (fakeredis)
+    # What may be evicted (the page cache's entries) on a Redis of its own, with
+    # maxmemory-policy allkeys-lru; REDIS_URL keeps what must not be lost (noeviction).
+    # Empty: REDIS_URL. Through Sentinels: the master named REDIS_CACHE_MASTER_NAME.
+    REDIS_CACHE_URL = ""
+    REDIS_CACHE_MASTER_NAME = ""  # empty: REDIS_MASTER_NAME (one Redis for both roles)
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
     # "host:port,host:port,...": Redis through these Sentinels (wins over REDIS_URL), for
     # the client, the page cache, the throttle and the Celery broker alike
@@ -69,6 +74,10 @@ class Defaults:
     # nginx's second routing hint (storefront/web/visitor_cart.py)
     CART_COOKIE = "sf_cart"
     ANONYMOUS_CART_DAYS = 30
+    # A cart made and written on one visit lives this long until it is used again (then
+    # ANONYMOUS_CART_DAYS): carts made by the thousand by one client go within the day.
+    ANONYMOUS_CART_FIRST_HOURS = 24
+    NEW_CARTS_PER_ADDRESS = "30 per hour"  # new anonymous carts per client address
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -100,6 +109,8 @@ ENV_NAMES = {
     "REDIS_URL": "REDIS_URL",
     "REDIS_SENTINELS": "REDIS_SENTINELS",
     "REDIS_MASTER_NAME": "REDIS_MASTER_NAME",
+    "REDIS_CACHE_URL": "REDIS_CACHE_URL",
+    "REDIS_CACHE_MASTER_NAME": "REDIS_CACHE_MASTER_NAME",
     "SECRET_KEY": "SECRET_KEY",
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
@@ -159,12 +170,13 @@ def _derive(app: Flask) -> None:
         if sentinels:
             cfg["CACHE_TYPE"] = "storefront.redis_store.SentinelCache"
             cfg["CACHE_REDIS_SENTINELS"] = sentinels
-            cfg["CACHE_REDIS_SENTINEL_MASTER"] = cfg["REDIS_MASTER_NAME"]
+            cfg["CACHE_REDIS_SENTINEL_MASTER"] = (cfg["REDIS_CACHE_MASTER_NAME"]
+                                                  or cfg["REDIS_MASTER_NAME"])
             cfg.setdefault("CACHE_OPTIONS", {**timeouts, **{f"sentinel_{k}": v
                                                             for k, v in timeouts.items()}})
         elif redis_url:
             cfg["CACHE_TYPE"] = "RedisCache"
-            cfg["CACHE_REDIS_URL"] = redis_url
+            cfg["CACHE_REDIS_URL"] = cfg["REDIS_CACHE_URL"] or redis_url
             cfg.setdefault("CACHE_OPTIONS", timeouts)
         else:
             cfg["CACHE_TYPE"] = "SimpleCache"

@@ -19,6 +19,7 @@ import logging
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
+from storefront.services.accounts import throttle
 from storefront.services.cart import lines as cart_lines
 from storefront.services.cart import shopper, tokens
 
@@ -38,18 +39,31 @@ def has_cart() -> bool:
     return not current_user.is_authenticated and _token() is not None
 
 
+class TooManyCarts(Exception):
+    """This client address has started NEW_CARTS_PER_ADDRESS carts already."""
+
+
 def current(create: bool = False) -> shopper.Cart | None:
     """This visitor's cart; for an anonymous visitor without one, None, or with ``create`` a
-    new one (its cookie is set only once a line is in it: ``changed``)."""
+    new one (its cookie is set only once a line is in it: ``changed``), at most
+    NEW_CARTS_PER_ADDRESS per client address (``TooManyCarts``): each costs Redis memory
+    that must not be evicted."""
     if current_user.is_authenticated:
         return shopper.user_cart(current_user.id)
     token = _token()
     if token is None:
         if not create:
             return None
-        token = shopper.new_token()
+        if not throttle.new_cart_allowed(request.remote_addr):
+            raise TooManyCarts
+        token, g.new_cart = shopper.new_token(), True
     g.cart_token = token
     return shopper.visitor_cart(token)
+
+
+def is_new() -> bool:
+    """Whether ``current`` made this visitor's cart in this request (a one-visit cart)."""
+    return bool(g.get("new_cart"))
 
 
 def changed(lines_left: int) -> None:
