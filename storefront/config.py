@@ -69,6 +69,9 @@ class Defaults:
     REVIEWS_ON_DETAIL = 30
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body
     ADMIN_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one uploaded picture
+    # Pixels of one uploaded picture: a product shot needs far fewer (the ladder stops at
+    # 1280 px wide); each megapixel costs ~4 MB decoded, in the worker that builds the ladder.
+    IMAGE_MAX_PIXELS = 40_000_000
     SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
     # An anonymous visitor's cart id; present only while that cart has lines, so it is
     # nginx's second routing hint (storefront/web/visitor_cart.py)
