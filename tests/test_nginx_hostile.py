@@ -179,3 +179,20 @@ def test_hundreds_of_unread_answers_leave_the_visitor_signed_in(site, shop, user
     # the session (which the fragment sends back to nginx, with the messages) stays small:
     # far below nginx's 16k buffer for the fragment's headers
     assert len(browser.cookie("session")) < 2048
+
+
+def test_no_cookie_is_set_twice_through_the_edge(site, shop, user):
+    browser = site.browser()
+    test_nginx.sign_in_through(browser)
+    token = test_nginx.csrf_in(browser.get("/cart").text)
+    page = f"/goods/{shop.apples}"
+    for has_file in (False, True):
+        if has_file:
+            test_nginx.publish_marked(f"goods:{shop.apples}")
+        assert browser.post("/cart/add", {"sku_id": shop.apples, "count": 1,
+                                          "csrf_token": token}).status == 302
+        reply = browser.get(page)  # shows the message: the session cookie changes
+        assert reply.status == 200 and "Added 1" in reply.text
+        cookies = reply.headers.get_all("Set-Cookie") or []
+        names = [c.partition("=")[0] for c in cookies]
+        assert names and len(names) == len(set(names)), (has_file, cookies)
