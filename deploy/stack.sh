@@ -13,6 +13,8 @@ export MEDIA_ROOT=${MEDIA_ROOT:-$ROOT/instance/media}
 export STATIC_PAGES_DIR=${STATIC_PAGES_DIR:-$ROOT/instance/static_pages}
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export NGINX_LISTEN=${NGINX_LISTEN:-127.0.0.1:8080}
+# the host names the shop answers to (nginx's server_name, the app's ALLOWED_HOSTS)
+export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
 export FLASK_TRUSTED_PROXIES=${FLASK_TRUSTED_PROXIES:-127.0.0.1,::1}  # nginx's addresses
 mkdir -p "$STACK_DIR/nginx/logs" "$STACK_DIR/nginx/temp" "$MEDIA_ROOT" "$STATIC_PAGES_DIR"
 if [ -z "${SECRET_KEY:-}" ]; then
@@ -50,6 +52,7 @@ flask --app storefront warm-pages
 
 sed -e "s|__USER__|$(id -un)|g" -e "s|__PREFIX__|$STACK_DIR/nginx|g" \
     -e "s|__LISTEN__|$NGINX_LISTEN|g" -e "s|__UPSTREAM__|$GUNICORN_BIND|g" \
+    -e "s|__SERVER_NAME__|${ALLOWED_HOSTS//,/ }|g" \
     -e "s|__STATIC_PAGES_DIR__|$STATIC_PAGES_DIR|g" \
     -e "s|__STATIC_DIR__|$ROOT/storefront/static|g" \
     -e "s|__MEDIA_ROOT__|$MEDIA_ROOT|g" deploy/nginx.conf > "$STACK_DIR/nginx/nginx.conf"

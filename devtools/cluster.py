@@ -101,6 +101,8 @@ class Node:
         prefix = self.workdir / "nginx"
         cmd = servers.nginx_command(prefix, ROOT / "deploy" / "nginx.conf", {
             "LISTEN": f"{self.address}:{NGINX_PORT}",
+            # its own address, and the balancer's (which passes the client's Host on)
+            "SERVER_NAME": f"{self.address} {servers.HOST} localhost",
             "UPSTREAM": f"{self.address}:{GUNICORN_PORT}", "STATIC_PAGES_DIR": str(self.pages),
             "STATIC_DIR": str(ROOT / "storefront" / "static"),
             "MEDIA_ROOT": self.cluster.media,

@@ -28,7 +28,8 @@ HOST = "127.0.0.1"
 # storefront/config.py reads these (and any FLASK_*): a test's server must not inherit the
 # developer's own settings.
 APP_ENV_NAMES = ("DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS", "REDIS_MASTER_NAME", "SECRET_KEY",
-                 "MEDIA_ROOT", "STATIC_PAGES_DIR", "SEARCH_INDEX_DIR")
+                 "MEDIA_ROOT", "STATIC_PAGES_DIR", "SEARCH_INDEX_DIR", "REDIS_CACHE_URL",
+                 "REDIS_CACHE_MASTER_NAME", "ALLOWED_HOSTS", "SERVER_NAME")
 
 
 class ServerError(RuntimeError):
@@ -205,12 +206,14 @@ def fill_nginx_conf(template: str, values: Mapping[str, str]) -> str:
 def nginx_command(prefix: Path, template: Path, values: Mapping[str, str],
                   binary: str | None = None) -> list[str]:
     """nginx in the foreground under ``prefix``, with ``template`` filled from ``values``
-    (USER and PREFIX filled here); its logs go to ``prefix``/logs."""
+    (USER and PREFIX filled here, SERVER_NAME unless given: the loopback names tests and the
+    bench use); its logs go to ``prefix``/logs."""
     for sub in ("logs", "temp"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
     conf.write_text(fill_nginx_conf(template.read_text(), {
-        "USER": current_user_and_group(), "PREFIX": str(prefix), **values}))
+        "USER": current_user_and_group(), "PREFIX": str(prefix),
+        "SERVER_NAME": f"{HOST} localhost", **values}))
     return [binary or nginx_binary() or "nginx", "-c", str(conf), "-p", str(prefix),
             "-e", str(prefix / "logs" / "error.log"), "-g", "daemon off;"]
 

@@ -66,7 +66,7 @@ def _init_web(app: Flask) -> None:
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
     from storefront.web import app as web
-    from storefront.web import visitor_cart
+    from storefront.web import hosts, visitor_cart
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(info_bp)
@@ -75,6 +75,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(cart_bp, url_prefix="/cart")
     edge.init_app(app)
     web.init_app(app)
+    hosts.init_app(app)
     visitor_cart.init_app(app)
     logs.init_request_log(app)
     admin.init_admin(app)

@@ -22,6 +22,11 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 280}
     REDIS_URL = ""  # empty: the in-process stand-in (fakeredis)
+    # What may be evicted (the page cache's entries) on a Redis of its own, with
+    # maxmemory-policy allkeys-lru; REDIS_URL keeps what must not be lost (noeviction).
+    # Empty: REDIS_URL. Through Sentinels: the master named REDIS_CACHE_MASTER_NAME.
+    REDIS_CACHE_URL = ""
+    REDIS_CACHE_MASTER_NAME = ""  # empty: REDIS_MASTER_NAME (one Redis for both roles)
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
     # "host:port,host:port,...": Redis through these Sentinels (wins over REDIS_URL), for
     # the client, the page cache, the throttle and the Celery broker alike
@@ -73,11 +78,18 @@ class Defaults:
     REVIEWS_ON_DETAIL = 30
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # whole request body
     ADMIN_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one uploaded picture
+    # Pixels of one uploaded picture: a product shot needs far fewer (the ladder stops at
+    # 1280 px wide); each megapixel costs ~4 MB decoded, in the worker that builds the ladder.
+    IMAGE_MAX_PIXELS = 40_000_000
     SIGNED_IN_COOKIE = "sf_signed_in"  # routing hint for nginx (deploy/nginx.conf)
     # An anonymous visitor's cart id; present only while that cart has lines, so it is
     # nginx's second routing hint (storefront/web/visitor_cart.py)
     CART_COOKIE = "sf_cart"
     ANONYMOUS_CART_DAYS = 30
+    # A cart made and written on one visit lives this long until it is used again (then
+    # ANONYMOUS_CART_DAYS): carts made by the thousand by one client go within the day.
+    ANONYMOUS_CART_FIRST_HOURS = 24
+    NEW_CARTS_PER_ADDRESS = "30 per hour"  # new anonymous carts per client address
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -87,6 +99,11 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
     SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"  # sign-ups that reach the password hash
+    # The host names the shop answers to ("shop.example.com,www.shop.example.com"); any
+    # other Host is a 400, never echoed into a redirect (Flask's TRUSTED_HOSTS). Empty: the
+    # host of SERVER_NAME if that is set, else any host (make run, tests). nginx drops the
+    # rest before they reach the app (deploy/nginx.conf's default_server).
+    ALLOWED_HOSTS = ""
     # Proxy addresses/networks whose X-Forwarded-* are believed (proxies.py); empty: nobody.
     TRUSTED_PROXIES = ""
     # Argon2 takes 64 MiB per hash: at most this many at once per worker process, and a
@@ -109,10 +126,14 @@ ENV_NAMES = {
     "REDIS_URL": "REDIS_URL",
     "REDIS_SENTINELS": "REDIS_SENTINELS",
     "REDIS_MASTER_NAME": "REDIS_MASTER_NAME",
+    "REDIS_CACHE_URL": "REDIS_CACHE_URL",
+    "REDIS_CACHE_MASTER_NAME": "REDIS_CACHE_MASTER_NAME",
     "SECRET_KEY": "SECRET_KEY",
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
     "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
+    "ALLOWED_HOSTS": "ALLOWED_HOSTS",
+    "SERVER_NAME": "SERVER_NAME",
 }
 
 
@@ -153,6 +174,8 @@ def _derive(app: Flask) -> None:
         app.instance_path, "static_pages"
     )
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
+    if cfg.get("TRUSTED_HOSTS") is None:
+        cfg["TRUSTED_HOSTS"] = allowed_hosts(cfg["ALLOWED_HOSTS"], cfg.get("SERVER_NAME"))
     redis_url = cfg["REDIS_URL"]
     sentinels = sentinel_addresses(cfg["REDIS_SENTINELS"])
     on_redis = bool(redis_url or sentinels)
@@ -173,12 +196,13 @@ def _derive_cache(cfg: Config, redis_url: str, sentinels: list[tuple[str, int]])
         if sentinels:
             cfg["CACHE_TYPE"] = "storefront.redis_store.SentinelCache"
             cfg["CACHE_REDIS_SENTINELS"] = sentinels
-            cfg["CACHE_REDIS_SENTINEL_MASTER"] = cfg["REDIS_MASTER_NAME"]
+            cfg["CACHE_REDIS_SENTINEL_MASTER"] = (cfg["REDIS_CACHE_MASTER_NAME"]
+                                                  or cfg["REDIS_MASTER_NAME"])
             cfg.setdefault("CACHE_OPTIONS", {**timeouts, **{f"sentinel_{k}": v
                                                             for k, v in timeouts.items()}})
         elif redis_url:
             cfg["CACHE_TYPE"] = "RedisCache"
-            cfg["CACHE_REDIS_URL"] = redis_url
+            cfg["CACHE_REDIS_URL"] = cfg["REDIS_CACHE_URL"] or redis_url
             cfg.setdefault("CACHE_OPTIONS", timeouts)
         else:
             cfg["CACHE_TYPE"] = "SimpleCache"
@@ -231,6 +255,19 @@ def _redelivery(visibility_timeout: int) -> dict[str, int]:
         "unacked_restore_interval": min(10, max(1, visibility_timeout // 2)),
         "unacked_restore_throttle": 1,
     }
+
+
+def allowed_hosts(spec: str | list[str], server_name: str | None) -> list[str] | None:
+    """``ALLOWED_HOSTS`` (or SERVER_NAME's host) as Flask's TRUSTED_HOSTS; None: any host.
+    ``localhost`` stays allowed: the page layer renders shared pages in a request context of
+    its own under that name (services/pages/render.py), and it points nowhere an attacker
+    could use."""
+    hosts = spec.split(",") if isinstance(spec, str) else list(spec or ())
+    hosts = [h.strip() for h in hosts if h.strip()]
+    if not hosts and server_name:
+        hosts = [server_name.rsplit(":", 1)[0] if not server_name.endswith("]")
+                 else server_name]
+    return [*hosts, "localhost"] if hosts else None
 
 
 def sentinel_addresses(spec: str) -> list[tuple[str, int]]:

@@ -46,6 +46,17 @@ def history(user_id: int) -> str:
     return _data(f"history_{user_id}")
 
 
+def merged_cart(token: str) -> str:
+    """Set by the merge: the anonymous cart of ``token`` is closed (a late add is refused)."""
+    return _data(f"cart_merged_{token}")
+
+
+def sku_carts(sku_id: int | str) -> str:
+    """The set of cart keys given a line of this SKU: what deleting the SKU reads instead of
+    scanning every key (cart/forget.py)."""
+    return _data(f"sku_carts_{sku_id}")
+
+
 HISTORIES = "history_*"
 
 
@@ -76,6 +87,11 @@ def login_by_address(address: str | None) -> str:
 
 def signup_by_address(address: str | None) -> str:
     return _data(f"signup:address:{address}")
+
+
+def new_cart_by_address(address: str | None) -> str:
+    """New anonymous carts made from one client address (accounts/throttle.py)."""
+    return _data(f"new-cart:address:{address}")
 
 
 def acknowledged() -> str:

@@ -11,6 +11,7 @@ from flask import current_app
 from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from storefront.services import ladders
 from storefront.services.cart import stock
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, purge, renders
@@ -31,6 +32,12 @@ def render_pages(self: Task) -> int:
     renders.done(self.request.id)
     log.info("pages written: %d of %d stale", written, len(keys))
     return written
+
+
+@shared_task(**RETRY)
+def make_ladders(paths: list[str]) -> int:
+    """The ladder of sizes of pictures staff saved, after their commit (services.ladders)."""
+    return ladders.build(paths)
 
 
 @shared_task(**RETRY)

@@ -175,6 +175,21 @@ def send(visitors: Visitors, who: str, method: str, path: str, query: dict, body
         environ_base={"REMOTE_ADDR": FUZZ_ADDRESS}, **kwargs)
 
 
+FILES = ("/static/", "/media/", "/admin/static/")
+
+
+def assert_one_caching_rule(response, who: str, path: str, sent: str) -> None:
+    """Issue 21, class 4: whatever sets a cookie or is a signed-in visitor's is private and
+    never stored; everything says what it may be cached for; no cookie is set twice."""
+    cookies = response.headers.getlist("Set-Cookie")
+    names = [c.partition("=")[0] for c in cookies]
+    assert len(names) == len(set(names)), f"a cookie set twice for {sent}: {cookies}"
+    rule = response.headers.get("Cache-Control")
+    assert rule, f"no Cache-Control for {sent}"
+    if cookies or (who != "anonymous" and not path.startswith(FILES)):
+        assert rule == "private, no-store", f"{rule!r} for {sent} (cookies: {cookies})"
+
+
 @pytest.mark.parametrize("group", GROUPS)
 def test_no_input_gives_a_5xx_or_a_change_when_refused(backend, app, client, shop, user, staff,
                                                        group):
@@ -197,6 +212,7 @@ def test_no_input_gives_a_5xx_or_a_change_when_refused(backend, app, client, sho
         response = send(visitors, who, method, path, query, body, token)
         status, sent = response.status_code, f"{who} {method} {path}?{urlencode(query)}"
         assert status < 500, f"{status} for {sent}: {response.get_data(as_text=True)[:300]}"
+        assert_one_caching_rule(response, who, path, sent)
         changed = world.changed_tables()
         if 400 <= status < 500:
             assert not changed, f"{status} for {sent} changed {changed}"

@@ -15,7 +15,8 @@ from PIL import Image
 from wtforms import Form, ValidationError
 from wtforms.validators import InputRequired
 
-from storefront.services import images
+from storefront.extensions import db
+from storefront.services import images, ladders
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,11 @@ def checked_image_format(stream: IO[bytes]) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # pixel floods
             with Image.open(stream, formats=list(IMAGE_EXTENSIONS)) as image:
+                images.check_pixels(image)  # the header says; nothing decoded yet
                 image.verify()
                 return str(image.format)
+    except images.TooLarge as exc:
+        raise ValidationError(str(exc)) from exc
     except Exception as exc:
         raise ValidationError("That file is not a JPEG, PNG, WebP or GIF image.") from exc
     finally:
@@ -107,10 +111,7 @@ class MediaImageField(FileUploadField):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self.data.stream.seek(0)
         self.data.save(path)
-        # The ladder of sizes the pages show, made now, once: a replaced picture gets a new
-        # name and so a new ladder. Without one the pages show the original: still shown.
-        try:
-            images.make_ladder(relative)
-        except Exception:
-            log.exception("no ladder of sizes for the upload %s", relative)
+        # The ladder of sizes the pages show is the worker's, after the commit (a replaced
+        # picture gets a new name and so a new ladder); until it is there, the original.
+        ladders.note(db.session, relative)
         return relative

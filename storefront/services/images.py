@@ -80,12 +80,26 @@ def _smaller(image: Image.Image, width: int, height: int) -> Image.Image:
     return image.resize((width, max(1, height)), Image.Resampling.LANCZOS)
 
 
+class TooLarge(ValueError):
+    """More pixels than IMAGE_MAX_PIXELS: refused before any is decoded."""
+
+
+def check_pixels(image: Image.Image) -> None:
+    """``TooLarge`` for an image above IMAGE_MAX_PIXELS (read from its header only)."""
+    limit = current_app.config["IMAGE_MAX_PIXELS"]
+    width, height = image.size
+    if width * height > limit:
+        raise TooLarge(f"The image is {width} x {height} pixels ({width * height / 1e6:.0f} "
+                       f"megapixels); product pictures may have at most {limit / 1e6:g}.")
+
+
 def make_ladder(relative: str) -> tuple[int, ...]:
     """Write the ladder of the image at ``relative``; its widths. Each file is written under
     a temporary name and renamed, so a page never links to half a file."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(_path(relative)) as opened:
+            check_pixels(opened)
             image = ImageOps.exif_transpose(opened)
             image.load()
     files = ladder_bytes(image)

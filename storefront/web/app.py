@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
@@ -29,7 +29,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 from storefront.extensions import db, redis_store
 from storefront.services import images, validate
 from storefront.services.pages import render as pages
-from storefront.web import headers
+from storefront.web import caching, headers
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """The last step of every response: the cookie is written, so the caching rule
+        can see everything it sets (``web.caching``)."""
+        caching.bound_flashes(session)
+        super().save_session(app, session, response)
+        caching.apply(response)
 
 
 class FormJsonRequest(Request):

@@ -19,8 +19,9 @@ import logging
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
+from storefront.services.accounts import throttle
 from storefront.services.cart import lines as cart_lines
-from storefront.services.cart import shopper
+from storefront.services.cart import shopper, tokens
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
 
 
 def _token() -> str | None:
-    return shopper.valid_token(request.cookies.get(current_app.config["CART_COOKIE"]))
+    return tokens.token_of(request.cookies.get(current_app.config["CART_COOKIE"]))
 
 
 def has_cart() -> bool:
@@ -38,18 +39,31 @@ def has_cart() -> bool:
     return not current_user.is_authenticated and _token() is not None
 
 
+class TooManyCarts(Exception):
+    """This client address has started NEW_CARTS_PER_ADDRESS carts already."""
+
+
 def current(create: bool = False) -> shopper.Cart | None:
     """This visitor's cart; for an anonymous visitor without one, None, or with ``create`` a
-    new one (its cookie is set only once a line is in it: ``changed``)."""
+    new one (its cookie is set only once a line is in it: ``changed``), at most
+    NEW_CARTS_PER_ADDRESS per client address (``TooManyCarts``): each costs Redis memory
+    that must not be evicted."""
     if current_user.is_authenticated:
         return shopper.user_cart(current_user.id)
     token = _token()
     if token is None:
         if not create:
             return None
-        token = shopper.new_token()
+        if not throttle.new_cart_allowed(request.remote_addr):
+            raise TooManyCarts
+        token, g.new_cart = shopper.new_token(), True
     g.cart_token = token
     return shopper.visitor_cart(token)
+
+
+def is_new() -> bool:
+    """Whether ``current`` made this visitor's cart in this request (a one-visit cart)."""
+    return bool(g.get("new_cart"))
 
 
 def changed(lines_left: int) -> None:
@@ -102,8 +116,9 @@ def _keep_cookie_in_step(response: Response) -> Response:
     config = current_app.config
     name = config["CART_COOKIE"]
     if keep:
-        response.set_cookie(name, g.cart_token, max_age=config["ANONYMOUS_CART_DAYS"] * 86400,
-                            httponly=True, samesite="Lax",
+        response.set_cookie(name, tokens.cookie_value(g.cart_token),
+                            max_age=config["ANONYMOUS_CART_DAYS"] * 86400, httponly=True,
+                            samesite="Lax",
                             secure=current_app.session_interface.get_cookie_secure(
                                 current_app))
     elif name in request.cookies:

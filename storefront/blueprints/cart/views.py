@@ -56,9 +56,13 @@ def add() -> Response | Refusal:
     sku = _on_sale(form, lock=True)
     if sku is None:
         return _refuse("That product is not for sale.", 404)
-    count, cart = form.count.data, visitor_cart.current(create=True)
     try:
-        shopper.add_to_cart(cart, sku.id, count, sku.stock)
+        count, cart = form.count.data, visitor_cart.current(create=True)
+    except visitor_cart.TooManyCarts:
+        return _refuse("Too many new carts from your network just now. Please try again "
+                       "later, or sign in.", 429, sku)
+    try:
+        shopper.add_to_cart(cart, sku.id, count, sku.stock, visitor_cart.is_new())
     except shopper.NotEnoughStock as exc:
         return _refuse(
             f"Only {sku.stock} {sku.unit} of {sku.name} in stock"
@@ -67,6 +71,10 @@ def add() -> Response | Refusal:
     except shopper.CartFull:
         return _refuse(f"Your cart is full: {shopper.MAX_LINES} products at most. Please "
                        "remove one first.", 409, cart=True)
+    except shopper.CartMerged:
+        visitor_cart.changed(0)  # that cookie's cart is closed: drop it
+        return _refuse("This cart moved into your account when you signed in. Please sign "
+                       "in to add to it.", 409, sku)
     except shopper.StoreUnavailable:
         return _refuse(UNAVAILABLE, 503, sku)
     visitor_cart.changed(1)

@@ -72,3 +72,16 @@ def signup_allowed(address: str | None) -> bool:
     except Exception:
         log.warning("sign-up throttle unavailable: not enforced", exc_info=True)
         return True
+
+
+def new_cart_allowed(address: str | None) -> bool:
+    """Count a new anonymous cart from this address; False once it has used up its limit.
+    Fails open like the others: with Redis down no cart can be written anyway."""
+    limiter = current_app.extensions["login_throttle"]
+    cfg = current_app.config
+    try:
+        return limiter.hit(parse(cfg["NEW_CARTS_PER_ADDRESS"]),
+                           redis_keys.new_cart_by_address(address))
+    except Exception:
+        log.warning("new-cart throttle unavailable: not enforced", exc_info=True)
+        return True

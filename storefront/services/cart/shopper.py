@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,11 @@ class CartFull(Exception):
 MAX_LINES = 100  # lines per cart: bounds what one cart costs Redis and the cart page
 
 
+class CartMerged(Exception):
+    """The anonymous cart was merged into an account's at a sign-in: it is closed for good,
+    so a late write with its cookie must not start an orphan under the same token."""
+
+
 class NotInCart(Exception):
     """The line to change is not in the cart (removed meanwhile, in another tab)."""
 
@@ -65,6 +70,17 @@ def user_cart(user_id: int) -> Cart:
 def visitor_cart(token: str) -> Cart:
     """The cart of an anonymous visitor's token (``valid_token`` first)."""
     return Cart(redis_keys.visitor_cart(token), anonymous=True)
+
+
+def merged_key(token: str) -> str:
+    """Set by the merge: the anonymous cart of ``token`` is closed (``CartMerged``)."""
+    return redis_keys.merged_cart(token)
+
+
+def _closed_key(cart: Cart) -> str | None:
+    if not cart.anonymous:
+        return None
+    return merged_key(cart.key.rpartition("cart_anon_")[2])
 
 
 def new_token() -> str:
@@ -106,22 +122,39 @@ def lines(cart: Cart) -> dict[int, int]:
     return {k: v for k, v in found.items() if k is not None and v is not None}
 
 
-def _keep(pipe: redis.client.Pipeline, cart: Cart) -> None:
-    """An anonymous cart lives ANONYMOUS_CART_DAYS after its last change."""
+def _keep(pipe: redis.client.Pipeline, cart: Cart, first_visit: bool = False) -> None:
+    """An anonymous cart lives ANONYMOUS_CART_DAYS after its last change; one written on a
+    single visit only ANONYMOUS_CART_FIRST_HOURS, until it is used again (a client that
+    makes carts by the thousand keeps none of them for a month)."""
     if cart.anonymous:
-        pipe.expire(cart.key, current_app.config["ANONYMOUS_CART_DAYS"] * 86400)
+        config = current_app.config
+        pipe.expire(cart.key, int(config["ANONYMOUS_CART_FIRST_HOURS"] * 3600) if first_visit
+                    else config["ANONYMOUS_CART_DAYS"] * 86400)
 
 
-def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
+def holders_key(sku_id: int | str) -> str:
+    """The set of cart keys that were given a line of this SKU: what deleting the SKU reads
+    instead of scanning every key (``forget_skus``). A member whose cart expired or dropped
+    the line costs ~60 bytes until the SKU goes; the new-cart limit bounds how many."""
+    return redis_keys.sku_carts(sku_id)
+
+
+def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int,
+                first_visit: bool = False) -> int:
     """Add ``count`` of a SKU, never past ``stock`` in all, nor past MAX_LINES lines;
-    returns the SKU's new count.
+    returns the SKU's new count. ``first_visit``: the cart was made by this request.
 
     WATCH/MULTI makes the check and the increment one step, so concurrent adds from the
     same cart can neither lose an increment nor overshoot the stock.
     """
     field = str(sku_id)
+    closed = _closed_key(cart)
 
     def check_and_add(pipe: redis.client.Pipeline) -> None:
+        # the merge closes the cart and empties it in one script: WATCHing both keys, an
+        # add that read before it is retried after it, and sees it closed
+        if closed and pipe.exists(closed):
+            raise CartMerged
         in_cart = int(pipe.hget(cart.key, field) or 0)
         if in_cart + count > stock:
             raise NotEnoughStock(in_cart)
@@ -129,10 +162,13 @@ def add_to_cart(cart: Cart, sku_id: int, count: int, stock: int) -> int:
             raise CartFull
         pipe.multi()
         pipe.hincrby(cart.key, field, count)
-        _keep(pipe, cart)
+        if not in_cart:
+            pipe.sadd(holders_key(sku_id), cart.key)
+        _keep(pipe, cart, first_visit)
 
     try:
-        new_count = redis_store.client.transaction(check_and_add, cart.key)[0]
+        watched = [cart.key, closed] if closed else [cart.key]
+        new_count = redis_store.client.transaction(check_and_add, *watched)[0]
         _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
@@ -179,14 +215,20 @@ def remove(cart: Cart, sku_id: int) -> tuple[bool, int]:
     return bool(removed), int(left)
 
 
-# KEYS: the anonymous cart, the account's cart; ARGV: SKU id, stock, SKU id, stock, ...
-# for the SKUs that can be bought. Counts add, capped at the stock (a line already above it
-# is left as it is, not cut); lines of SKUs with no stock given are dropped; the anonymous
-# cart goes. One script: a second sign-in, or an add, racing it sees before or after, never
-# half, and a cart merges once.
+# KEYS: the anonymous cart, the account's cart, the anonymous cart's "merged" mark, then
+# each SKU's set of carts (``holders_key``) in the order of the pairs in ARGV; ARGV:
+# the mark's lifetime, then SKU id, stock, SKU id, stock, ... for the SKUs that can be
+# bought. Counts add, capped at the stock (a line already above it is left as it is, not
+# cut); lines of SKUs with no stock given are dropped; the anonymous cart goes and is marked
+# closed for as long as its cookie could live. One script: a second sign-in, or an add,
+# racing it sees before or after, never half, and a cart merges once.
 _MERGE = """
 local stock = {}
-for i = 1, #ARGV, 2 do stock[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local holders = {}
+for i = 2, #ARGV, 2 do
+  stock[ARGV[i]] = tonumber(ARGV[i + 1])
+  holders[ARGV[i]] = KEYS[3 + i / 2]
+end
 local flat = redis.call('HGETALL', KEYS[1])
 local merged = 0
 for i = 1, #flat, 2 do
@@ -196,11 +238,13 @@ for i = 1, #flat, 2 do
     local new = math.min(have + add, cap)
     if new > have then
       redis.call('HSET', KEYS[2], flat[i], new)
+      redis.call('SADD', holders[flat[i]], KEYS[2])
       merged = merged + new - have
     end
   end
 end
 redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 return merged
 """
 
@@ -208,12 +252,15 @@ return merged
 def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
     """Move an anonymous cart into the account's, atomically; returns the items added.
     ``stock_of``: the stock of each SKU of the anonymous cart that can be bought."""
-    args: list[Any] = []
+    args: list[Any] = [current_app.config["ANONYMOUS_CART_DAYS"] * 86400]
+    holders = []
     for sku_id, left in stock_of.items():
         args += [str(sku_id), max(int(left), 0)]
+        holders.append(holders_key(sku_id))
     try:
         merged = redis_store.script("cart_merge", _MERGE)(
-            keys=[visitor_cart(token).key, redis_keys.cart(user_id)], args=args)
+            keys=[visitor_cart(token).key, redis_keys.cart(user_id), merged_key(token), *holders],
+            args=args)
         _acknowledge()
     except redis.RedisError as exc:
         raise StoreUnavailable from exc
@@ -243,56 +290,8 @@ def history_ids(user_id: int) -> list[int]:
     return [i for i in map(validate.positive_int, raw) if i is not None]
 
 
-SCAN_BATCH = 500  # keys per SCAN step and per pipeline of removals
-
-
 def forget_skus(sku_ids: Collection[int]) -> None:
-    """Remove SKUs that were deleted from every cart and history, after their commit.
+    """Deleted SKUs leave every cart and history, after their commit (``forget``)."""
+    from storefront.services.cart import forget  # it reads this module's key names
 
-    One SCAN over the carts and one over the histories, removals pipelined per batch. Why a
-    scan and not an index of "carts holding SKU n": deleting a SKU is a rare staff action,
-    while adding and viewing happen on every shopper request; an index would add a write to
-    both, grow with every shopper who ever looked at a SKU, and miss any cart written before
-    it existed. The scan costs one pass over the keyspace per deleting commit and finds every
-    cart and history however it was written. It runs after the commit (never before: a
-    rollback would have emptied carts of SKUs that still exist) and before the staff
-    member's response, so no page after it counts or shows the deleted SKUs.
-    """
-    if not sku_ids:
-        return
-    fields = [str(i) for i in sku_ids]
-    client = redis_store.client
-    try:
-        _remove_everywhere(client, redis_keys.data_glob(redis_keys.CARTS),
-                           lambda p, k: p.hdel(k, *fields))
-        _remove_everywhere(client, redis_keys.data_glob(redis_keys.HISTORIES),
-                           lambda p, k: [p.lrem(k, 0, f) for f in fields])
-    except redis.RedisError:
-        # Redis is down: the lines stay (the header counts them) until the next deleting
-        # commit scans again; the profile never lists a SKU that is not in the database.
-        log.error("redis unavailable: deleted SKUs %s left in carts/histories", fields,
-                  exc_info=True)
-
-
-Remover = Callable[[redis.client.Pipeline, str], Any]
-
-
-def _remove_everywhere(client: redis.Redis, pattern: str, remove: Remover) -> None:
-    keys: list[str] = []
-    for key in client.scan_iter(match=pattern, count=SCAN_BATCH):
-        keys.append(key)
-        if len(keys) >= SCAN_BATCH:
-            _remove(client, keys, remove)
-            keys = []
-    _remove(client, keys, remove)
-
-
-def _remove(client: redis.Redis, keys: list[str], remove: Remover) -> None:
-    if not keys:
-        return
-    with client.pipeline(transaction=False) as pipe:
-        for key in keys:
-            remove(pipe, key)
-        # a key of another type under the pattern answers WRONGTYPE: not ours, leave it
-        pipe.execute(raise_on_error=False)
-
+    forget.forget_skus(sku_ids)

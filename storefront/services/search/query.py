@@ -88,6 +88,10 @@ def results(query: Query) -> dict[str, Any] | None:
     searcher = search_index.searcher()
     text = _text_query(words)
     size = current_app.config["LIST_PAGE_SIZE"]
+    if (query.page - 1) * size >= max(searcher.num_docs, 1):
+        # past the last page whatever matches: answered without the engine, which reserves
+        # memory for every result it skips (a huge page aborted the whole worker natively)
+        return None
     found = _search(searcher, _filtered(text, query), query.sort, size, (query.page - 1) * size)
     if not found.hits and query.page > 1:
         return None
