@@ -51,9 +51,9 @@ from storefront.services.accounts.passwords import hash_password
 from storefront.services.pages.freshness import record_edit
 from storefront.web.app import csp_nonce
 
-ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
-                  (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),
-                  (OrderInfo.COMPLETED, "Completed")]
+ORDER_STATUSES = [(OrderInfo.PLACED, "Placed"), (OrderInfo.PACKING, "Packing"),
+                  (OrderInfo.OUT_FOR_DELIVERY, "Out for delivery"),
+                  (OrderInfo.DELIVERED, "Delivered"), (OrderInfo.CANCELLED, "Cancelled")]
 DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
                  (IndexCategoryGoodsBanner.IMAGE, "Image tile")]
 

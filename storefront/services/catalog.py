@@ -178,16 +178,16 @@ def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
 
 def _reviews(sku_id: int) -> list[Data]:
     rows = db.session.execute(
-        select(OrderGoods.comment, OrderGoods.created_at, OrderGoods.order_id, OrderInfo.user_id,
-               User.username)
+        select(OrderGoods.comment, OrderGoods.rating, OrderGoods.reviewed_at, OrderGoods.order_id,
+               OrderInfo.user_id, User.username)
         .join(OrderGoods.order)
         .join(OrderInfo.user)
-        .where(OrderGoods.sku_id == sku_id, OrderGoods.comment != "")
-        .order_by(OrderGoods.created_at.desc(), OrderGoods.id.desc())
+        .where(OrderGoods.sku_id == sku_id, OrderGoods.reviewed_at.is_not(None))
+        .order_by(OrderGoods.reviewed_at.desc(), OrderGoods.id.desc())
         .limit(current_app.config["REVIEWS_ON_DETAIL"])
     )
-    return [{"username": r.username, "comment": r.comment, "created_at": r.created_at,
-             "order_id": r.order_id, "user_id": r.user_id} for r in rows]
+    return [{"username": r.username, "comment": r.comment, "created_at": r.reviewed_at,
+             "rating": r.rating, "order_id": r.order_id, "user_id": r.user_id} for r in rows]
 
 
 def list_skus(category_id: int, sort: str, page: int) -> Data | None:
