@@ -87,6 +87,24 @@ class Defaults:
     # How long a signed-in user's row stays cached in Redis (services/accounts/users.py): edits
     # clear it after their commit; this bounds an edit whose clearing could not reach Redis.
     USER_CACHE_SECONDS = 300
+    # Checkout (services/orders). Money as strings: Decimal, never float.
+    DELIVERY_FEE = "4.99"
+    FREE_DELIVERY_OVER = "49.00"  # the fee is waived from this subtotal on
+    MIN_ORDER = "15.00"
+    SHOP_TIMEZONE = "UTC"  # delivery hours and slot labels are in this zone
+    SLOT_CAPACITY = 20  # orders per one-hour delivery slot
+    SLOT_FIRST_HOUR, SLOT_LAST_HOUR = 8, 21  # slots from 08:00 to 21:00, shop time
+    SLOT_DAYS_AHEAD = 7  # beat creates slots this far ahead
+    SLOT_CUTOFF_MINUTES = 60  # a slot starting sooner is no longer offered (packing time)
+    ORDERS_PAGE_SIZE = 10
+    BEST_SELLERS_SECONDS = 300  # sales order ("hot" lists, search) refreshed this often
+    # Mail: SMTP when MAIL_SERVER is set; otherwise files in MAIL_FILE_PATH
+    # (<instance>/outbox), or kept in memory under TESTING
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "Storefront <orders@storefront.example>"
+    MAIL_TIMEOUT = 10
+    SHOP_URL = "http://127.0.0.1:5000"  # the links in mails
 
 
 # Plain environment variable names that ops scripts set (SPEC.md, "Ops and developers").
@@ -99,6 +117,9 @@ ENV_NAMES = {
     "MEDIA_ROOT": "MEDIA_ROOT",
     "STATIC_PAGES_DIR": "STATIC_PAGES_DIR",
     "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
 
 
@@ -139,6 +160,7 @@ def _derive(app: Flask) -> None:
         app.instance_path, "static_pages"
     )
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
+    _derive_mail(app)
     redis_url = cfg["REDIS_URL"]
     sentinels = sentinel_addresses(cfg["REDIS_SENTINELS"])
     on_redis = bool(redis_url or sentinels)
@@ -192,9 +214,22 @@ def _derive(app: Flask) -> None:
                     "task": "storefront.tasks.sweep_pages",
                     "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
                 },
+                "delivery-slots": {"task": "storefront.tasks.generate_slots",
+                                   "schedule": 3600.0},
+                "best-sellers": {"task": "storefront.tasks.refresh_best_sellers",
+                                 "schedule": float(cfg["BEST_SELLERS_SECONDS"])},
             },
         },
     )
+
+
+def _derive_mail(app: Flask) -> None:
+    cfg = app.config
+    cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])
+    if not cfg.get("MAIL_BACKEND"):
+        cfg["MAIL_BACKEND"] = ("smtp" if cfg["MAIL_SERVER"] else
+                               "locmem" if cfg["TESTING"] else "file")
+    cfg.setdefault("MAIL_FILE_PATH", os.path.join(app.instance_path, "outbox"))
 
 
 def _redelivery(visibility_timeout: int) -> dict[str, int]:

@@ -217,7 +217,8 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "sort": sort,
         "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
         "new_skus": newest_skus(category_id),
-        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id)],
+        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id),
+                 *([tag.BEST_SELLERS] if sort == "hot" else [])],
     }
 
 
