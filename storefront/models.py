@@ -94,6 +94,10 @@ class GoodsSKU(TimestampMixin, db.Model):
     sales: Mapped[int] = mapped_column(Integer, default=0)
     default_image: Mapped[str] = mapped_column(String(255), default="")
     is_on_sale: Mapped[bool] = mapped_column(Boolean, default=True)
+    # buyers' stars, kept with the SKU so every tile shows them without a query
+    # (services/orders/reviews.py adds each review in its own transaction)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[GoodsCategory] = relationship(back_populates="skus")
     goods: Mapped[Goods] = relationship(back_populates="skus")

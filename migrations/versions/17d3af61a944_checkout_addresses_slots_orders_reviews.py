@@ -6,7 +6,8 @@ Create Date: 2026-12-04 18:21:50.464119
 
 From the seed's order_info/order_goods to orders a shopper places: an address book, delivery
 slots, the order's address copy, slot, totals, payment method and one-time checkout token,
-the status timeline, and per line a copy of the SKU's name and unit plus a rating.
+the status timeline, per line a copy of the SKU's name and unit plus a rating, and per SKU
+its rating count and total (so tiles show stars without a query).
 
 Existing rows keep working: the seed's "completed" status (5) becomes delivered (4; 1-3 keep
 their place in the flow), lines get their SKU's name and unit, orders their totals from
@@ -56,6 +57,10 @@ def upgrade():
     )
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_address_user_id'), ['user_id'], unique=False)
+
+    with op.batch_alter_table('goods_sku', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rating_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('rating_total', sa.Integer(), server_default='0', nullable=False))
 
     with op.batch_alter_table('order_goods', schema=None) as batch_op:
         batch_op.add_column(sa.Column('name', sa.String(length=80), server_default='', nullable=False))
@@ -132,6 +137,10 @@ def downgrade():
         batch_op.drop_column('rating')
         batch_op.drop_column('unit')
         batch_op.drop_column('name')
+
+    with op.batch_alter_table('goods_sku', schema=None) as batch_op:
+        batch_op.drop_column('rating_total')
+        batch_op.drop_column('rating_count')
 
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_address_user_id'))

@@ -25,6 +25,7 @@ from storefront.models import (
     OrderInfo,
     User,
 )
+from storefront.services.orders import bands
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 
@@ -48,6 +49,8 @@ def sku_card(sku: GoodsSKU) -> Data:
         "price": sku.price,
         "unit": sku.unit,
         "image": sku.default_image,
+        "rating": round(sku.rating_total / sku.rating_count, 1) if sku.rating_count else None,
+        "ratings": sku.rating_count,
     }
 
 
@@ -151,14 +154,17 @@ def get_sku_detail(sku_id: int) -> Data | None:
         "category_id": sku.category_id,
         "sku": {
             **sku_card(sku),
-            "stock": sku.stock,
-            "sales": sku.sales,
+            # a band, not the number: an order re-renders the page only when it moves
+            "stock": bands.label(sku.stock),
+            "low_stock": sku.stock if 0 < sku.stock <= bands.LOW else None,
+            "in_stock": sku.stock > 0,
             "images": [image.image for image in sku.images],
             "goods": {"id": sku.goods.id, "name": sku.goods.name, "detail": sku.goods.detail},
         },
         "new_skus": newest_skus(sku.category_id, exclude=sku.id),
         "same_goods": [sku_card(s) for s in same_goods],
         "reviews": reviews,
+        "review_count": reviews[0]["total"] if reviews else 0,
         "tags": [tag.ALL, tag.NAV, tag.sku(sku.id), tag.goods(sku.goods_id),
                  tag.goods_skus(sku.goods_id), tag.category_skus(sku.category_id),
                  tag.reviews(sku.id),
@@ -179,7 +185,9 @@ def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
 def _reviews(sku_id: int) -> list[Data]:
     rows = db.session.execute(
         select(OrderGoods.comment, OrderGoods.rating, OrderGoods.reviewed_at, OrderGoods.order_id,
-               OrderInfo.user_id, User.username)
+               OrderInfo.user_id, User.username,
+               # every review's count, counted before the LIMIT: no query of its own
+               func.count().over().label("total"))
         .join(OrderGoods.order)
         .join(OrderInfo.user)
         .where(OrderGoods.sku_id == sku_id, OrderGoods.reviewed_at.is_not(None))
@@ -187,7 +195,8 @@ def _reviews(sku_id: int) -> list[Data]:
         .limit(current_app.config["REVIEWS_ON_DETAIL"])
     )
     return [{"username": r.username, "comment": r.comment, "created_at": r.reviewed_at,
-             "rating": r.rating, "order_id": r.order_id, "user_id": r.user_id} for r in rows]
+             "rating": r.rating, "order_id": r.order_id, "user_id": r.user_id,
+             "total": r.total} for r in rows]
 
 
 def list_skus(category_id: int, sort: str, page: int) -> Data | None:

@@ -4,12 +4,13 @@ tag, recorded like an admin edit), so it shows within the freshness bound."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from storefront.extensions import db
-from storefront.models import OrderGoods, OrderInfo, utcnow
+from storefront.models import GoodsSKU, OrderGoods, OrderInfo, utcnow
 from storefront.services.orders.errors import IllegalMove
 from storefront.services.pages import freshness
+from storefront.services.pages import tags as tag
 
 MAX_CHARS = 500
 
@@ -33,17 +34,16 @@ def review(user_id: int, order_no: str, line_id: int, rating: int, comment: str)
     if written.rowcount != 1:
         db.session.rollback()
         raise IllegalMove("You have reviewed this already. Thank you!")
+    db.session.execute(
+        update(GoodsSKU).where(GoodsSKU.id == line.sku_id)
+        .values(rating_count=GoodsSKU.rating_count + 1,
+                rating_total=GoodsSKU.rating_total + rating)
+        .execution_options(synchronize_session=False))
     db.session.expire(line)
     freshness.record_edit(db.session, line)  # reviews:<sku id>: the product page
+    # the stars on its tiles: the homepage (sku:<id>) and its category's lists
+    category_id = db.session.scalar(select(GoodsSKU.category_id)
+                                    .where(GoodsSKU.id == line.sku_id))
+    freshness.record_tags(db.session, {tag.sku(line.sku_id), tag.category_skus(category_id)})
     db.session.commit()
 
-
-def summary(sku_ids: list[int]) -> dict[int, tuple[float, int]]:
-    """(average stars, number of rated reviews) per SKU: one query for a page of tiles."""
-    if not sku_ids:
-        return {}
-    rows = db.session.execute(
-        select(OrderGoods.sku_id, func.avg(OrderGoods.rating), func.count(OrderGoods.rating))
-        .where(OrderGoods.sku_id.in_(sku_ids), OrderGoods.rating.is_not(None))
-        .group_by(OrderGoods.sku_id)).all()
-    return {sku_id: (round(float(avg), 1), int(n)) for sku_id, avg, n in rows}
