@@ -1,18 +1,19 @@
 """Checkout: what the cart costs now (``quote``), and placing it as an order (``place``).
 
-Placing is one transaction. The order row comes first: its unique checkout token makes a
-second submit of the same page wait for the first and then find its order. Then, SKU by
-SKU in id order (every checkout locks rows in the same order: no deadlock between two),
-one conditional UPDATE takes the stock (``stock >= n``); then the slot's place
-(``taken < capacity``). Any of them short: the transaction rolls back, nothing is written,
-and the shopper is told which line and how many are left; the cart is never touched before
-the commit. Prices are read again under the row locks; if one moved since the page was
-shown, nothing is placed and the shopper confirms the new total.
+Placing is one transaction. SKU by SKU in id order (every checkout locks rows in the same
+order: no deadlock between two), one conditional UPDATE takes the stock (``stock >= n``);
+then the slot's place (``taken < capacity``); then the order row, whose unique checkout
+token makes a second submit of the same page fail and find the first one's order. (The
+order row comes last because its foreign key to the slot takes a shared lock on the slot's
+row: taken first, thirty checkouts holding it would deadlock on the slot's update.) Any
+line short: the transaction rolls back, nothing is written, and the shopper is told which
+line and how many are left; the cart is never touched before the commit. Prices are read
+again under the row locks; if one moved since the page was shown, nothing is placed and
+the shopper confirms the new total.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU, OrderGoods, OrderInfo, utcnow
+from storefront.services import validate
 from storefront.services.cart import lines as cart_lines
 from storefront.services.cart import shopper, stock
 from storefront.services.orders import addresses, bands, numbers, payment, pricing, slots
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_SALT = "checkout-token"  # noqa: S105  (a signing context, not a secret)
 ATTEMPTS = 3  # a deadlock or an order number drawn twice: drawn again
+MAX_FINGERPRINT = 4000  # a cart's lines (MAX_LINES) as the page shows them, with room
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,22 @@ class Quote:
 
     @property
     def fingerprint(self) -> str:
-        """What the shopper saw: each line's count and price. A change means "confirm"."""
-        seen = ";".join(f"{x.sku_id}:{x.count}:{x.unit_price}" for x in
+        """What the shopper saw: each line's count and price, "id:count:price;...". The page
+        posts it back; a change means "confirm" (and names a line that ran out). Forging it
+        only changes what the shopper is asked: prices and stock are read again anyway."""
+        return ";".join(f"{x.sku_id}:{x.count}:{x.unit_price}" for x in
                         sorted(self.lines, key=lambda x: x.sku_id))
-        return hashlib.sha256(seen.encode()).hexdigest()[:20]
+
+
+def _seen_counts(fingerprint: str) -> dict[int, int]:
+    """The SKUs and counts of a posted fingerprint; what is not one is left out."""
+    seen = {}
+    for part in fingerprint[:MAX_FINGERPRINT].split(";"):
+        sku_id, _, rest = part.partition(":")
+        key, count = validate.positive_int(sku_id), validate.count(rest.partition(":")[0])
+        if key is not None and count is not None:
+            seen[key] = count
+    return seen
 
 
 def quote(cart: shopper.Cart, at: datetime | None = None) -> Quote:
@@ -129,6 +144,9 @@ def place(user_id: int, cart: shopper.Cart, choice: Choice) -> OrderInfo:
         try:
             order, left = _write(user_id, current, choice, nonce, now)
             break
+        except CheckoutRefused:
+            _raise_if_placed(nonce, user_id)  # a second submit, after the first sold out
+            raise
         except IntegrityError:
             db.session.rollback()
             _raise_if_placed(nonce, user_id)  # the same page, submitted twice
@@ -152,10 +170,18 @@ def _raise_if_placed(nonce: str, user_id: int) -> None:
 
 
 def _check(current: Quote, choice: Choice, user_id: int) -> None:
+    if current.fingerprint != choice.fingerprint:
+        seen = _seen_counts(choice.fingerprint)
+        for line in current.unavailable:  # a line on the page that ran out meanwhile
+            if line.sku_id in seen and line.problem == cart_lines.ABOVE_STOCK:
+                raise ShortStock(line.sku_id, line.name, line.stock, line.count)
+            if line.sku_id in seen:
+                raise CheckoutRefused(f"{line.name} is no longer for sale. Nothing was "
+                                      "ordered; please remove it from your cart.")
+        if current.lines:
+            raise PricesChanged(current)
     if not current.lines:
         raise CheckoutRefused("Your cart has nothing that can be bought just now.")
-    if current.fingerprint != choice.fingerprint:
-        raise PricesChanged(current)
     if current.totals.below_minimum:
         raise CheckoutRefused(f"The minimum order is ${current.totals.min_order}; add "
                               f"${current.totals.min_order - current.totals.subtotal} more.")
@@ -177,15 +203,14 @@ def _write(user_id: int, current: Quote, choice: Choice, nonce: str, now: dateti
                       slot_id=choice.slot_id, subtotal=totals.subtotal,
                       delivery_fee=totals.delivery_fee, total=totals.total,
                       payment_method=choice.payment, checkout_token=nonce, created_at=now)
-    db.session.add(order)
-    db.session.flush()  # claims the token: a second submit waits here, then finds it
-    bought = sorted(current.lines, key=lambda x: x.sku_id)
-    for line in bought:
+    for line in sorted(current.lines, key=lambda x: x.sku_id):
         _take_stock(line)
     if not slots.take(choice.slot_id, now):
         db.session.rollback()
         raise CheckoutRefused("That delivery slot has just filled up (or passed). Please "
                               "choose another one.")
+    db.session.add(order)
+    db.session.flush()  # the token's unique index: a second submit of this page fails here
     left = _recheck_prices(current, now)
     for line in current.lines:
         order.lines.append(OrderGoods(sku_id=line.sku_id, name=line.name, unit=line.unit,
