@@ -177,3 +177,15 @@ def test_forged_or_foreign_choices_are_refused(app, signed_in, user, shop):
         assert 400 <= response.status_code < 500, data
     assert orders() == [] and sku_row(shop.prawns).stock == 10
     assert cart_of(user.id) == {shop.prawns: 1}
+
+
+def test_unavailable_lines_are_listed_apart_never_charged_and_stay(signed_in, user, shop):
+    fill_cart(user.id, (shop.prawns, 1), (shop.crate, 1))  # the crate is off sale
+    page = text(signed_in.get("/checkout"))
+    assert "Not included" in page and "Fuji apples crate" in page
+    form = checkout_form(signed_in, add_address(user.id), add_slot())
+    assert signed_in.post("/checkout", data=form).status_code == 302
+    order = orders()[0]
+    assert [line.name for line in order.lines] == ["Tiger prawns"]
+    assert order.subtotal == Decimal("45.00")
+    assert cart_of(user.id) == {shop.crate: 1}
