@@ -17,7 +17,7 @@ from storefront.admin.base import MAX_INT, ShopModelView, int_range
 from storefront.extensions import db
 from storefront.models import DeliverySlot, OrderInfo
 from storefront.services import validate
-from storefront.services.orders import status
+from storefront.services.orders import payment, status
 from storefront.services.orders.errors import IllegalMove
 
 S = OrderInfo
@@ -30,7 +30,8 @@ class OrderView(ShopModelView):
     can_delete = False
     column_list = ("order_no", "user", "status", "slot", "total", "payment_method", "created_at")
     column_details_exclude_list = ("checkout_token",)
-    column_formatters = {"status": lambda v, c, m, n: status.label(m.status)}
+    column_formatters = {"status": lambda v, c, m, n: status.label(m.status),
+                         "payment_method": lambda v, c, m, n: payment.label(m.payment_method)}
     column_searchable_list = ("order_no", "user.username", "recipient", "postcode")
     column_filters = (FilterEqual(S.status, "Status", options=STATUS_CHOICES),
                       FilterEqual(S.slot_id, "Slot (id)"), "slot.starts_at", "created_at")
