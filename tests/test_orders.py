@@ -61,7 +61,9 @@ def test_cancel_gives_stock_and_slot_back_once(signed_in, user, shop):
     slot_id = add_slot()
     number = place_order(user.id, (shop.apples, 2), slot_id=slot_id)
     assert (sku_row(shop.apples).stock, slot_taken(slot_id)) == (8, 1)
-    page = text(signed_in.get(f"/orders/{number}"))
+    response = signed_in.get(f"/orders/{number}")
+    assert response.headers["Cache-Control"] == "private, no-store"  # an address and a phone
+    page = text(response)
     assert "Cancel this order" in page
     assert post(signed_in, f"/orders/{number}/cancel").status_code == 302
     again = post(signed_in, f"/orders/{number}/cancel")

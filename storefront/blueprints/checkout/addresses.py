@@ -16,6 +16,14 @@ from storefront.services.orders import addresses
 bp = Blueprint("addresses", __name__)
 
 
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
+    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _back() -> str:
     """Where to go after a change: checkout when the form was on it, else the book."""
     target = validate.safe_next(request.args.get("next"))

@@ -27,6 +27,14 @@ from storefront.web import visitor_cart
 bp = Blueprint("checkout", __name__)
 
 
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
+    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.before_request
 def _signed_in_only() -> Response | None:
     if not current_user.is_authenticated:
@@ -86,7 +94,5 @@ def _page(form: CheckoutForm, token: str, problem: str | None = None, status: in
         chosen_slot=choice.slot_id if choice else None, methods=list(payment.METHODS.values()),
         chosen_payment=(choice.payment if choice else None) or payment.PayOnDelivery.key,
         address_form=AddressForm(formdata=None))
-    response = Response(render_template("checkout/checkout.html", **context), status,
-                        mimetype="text/html")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return Response(render_template("checkout/checkout.html", **context), status,
+                    mimetype="text/html")

@@ -15,6 +15,14 @@ from storefront.services.orders.errors import IllegalMove
 bp = Blueprint("orders", __name__)
 
 
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
+    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/orders")
 @login_required
 def index() -> str:
