@@ -19,6 +19,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) slots generate --days 7
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (tests on MariaDB/Redis skip loudly when those are not reachable),

@@ -38,7 +38,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # imported for their side effects: the tables for db and migrate, the commit listeners
     from storefront import database, models, tasks  # noqa: F401
-    from storefront.extensions import cache, csrf, db, migrate, redis_store
+    from storefront.extensions import cache, csrf, db, mail, migrate, redis_store
     from storefront.services.accounts import throttle  # noqa: F401  (listeners on import)
     from storefront.services.accounts import users as accounts  # noqa: F401  (listeners on import)
     from storefront.services.pages import freshness  # noqa: F401  (listeners on import)
@@ -49,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     csrf.init_app(app)
     redis_store.init_app(app)
+    mail.init_app(app)
     throttle.init_app(app)
     security.init_app(app)
     networks = proxies.parse_networks(app.config["TRUSTED_PROXIES"])
@@ -60,9 +61,12 @@ def _init_web(app: Flask) -> None:
     """The blueprints, the web layer's hooks, the admin and the CLI."""
     from storefront import admin, cli
     from storefront.blueprints.cart.views import bp as cart_bp
+    from storefront.blueprints.checkout.addresses import bp as addresses_bp
+    from storefront.blueprints.checkout.views import bp as checkout_bp
     from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.info.views import bp as info_bp
+    from storefront.blueprints.orders.views import bp as orders_bp
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
     from storefront.web import app as web
@@ -73,6 +77,9 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(cart_bp, url_prefix="/cart")
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(addresses_bp, url_prefix="/users/addresses")
+    app.register_blueprint(orders_bp)
     edge.init_app(app)
     web.init_app(app)
     hosts.init_app(app)

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(warm_pages_command)
     app.cli.add_command(search_reindex_command)
     app.cli.add_command(catch_up_pages_command)
+    app.cli.add_command(slots_group)
 
 
 @click.command("seed-demo")
@@ -103,3 +104,19 @@ def search_reindex_command() -> None:
     with click.progressbar(length=total, label="Indexing on-sale SKUs") as bar:
         indexed = search_index.reindex(progress=bar.update)
     click.echo(f"{indexed} SKUs indexed in {search_index.directory()}")
+
+
+@click.group("slots")
+def slots_group() -> None:
+    """Delivery slots."""
+
+
+@slots_group.command("generate")
+@click.option("--days", type=click.IntRange(1, 60), default=7, show_default=True,
+              help="Create the one-hour slots of this many days ahead.")
+def generate_slots_command(days: int) -> None:
+    """Create the delivery slots ahead; those that exist are kept (idempotent)."""
+    from storefront.services.orders import slots
+
+    created = slots.generate(days)
+    click.echo(f"{created} delivery slots created for the next {days} days.")

@@ -118,6 +118,24 @@ class Defaults:
     # How long a signed-in user's row stays cached in Redis (services/accounts/users.py): edits
     # clear it after their commit; this bounds an edit whose clearing could not reach Redis.
     USER_CACHE_SECONDS = 300
+    # Checkout (services/orders). Money as strings: Decimal, never float.
+    DELIVERY_FEE = "4.99"
+    FREE_DELIVERY_OVER = "49.00"  # the fee is waived from this subtotal on
+    MIN_ORDER = "15.00"
+    SHOP_TIMEZONE = "UTC"  # delivery hours and slot labels are in this zone
+    SLOT_CAPACITY = 20  # orders per one-hour delivery slot
+    SLOT_FIRST_HOUR, SLOT_LAST_HOUR = 8, 21  # slots from 08:00 to 21:00, shop time
+    SLOT_DAYS_AHEAD = 7  # beat creates slots this far ahead
+    SLOT_CUTOFF_MINUTES = 60  # a slot starting sooner is no longer offered (packing time)
+    ORDERS_PAGE_SIZE = 10
+    BEST_SELLERS_SECONDS = 300  # sales order ("hot" lists, search) refreshed this often
+    # Mail: SMTP when MAIL_SERVER is set; otherwise files in MAIL_FILE_PATH
+    # (<instance>/outbox), or kept in memory under TESTING
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "Storefront <orders@storefront.example>"
+    MAIL_TIMEOUT = 10
+    SHOP_URL = "http://127.0.0.1:5000"  # the links in mails
 
 
 # Plain environment variable names that ops scripts set (SPEC.md, "Ops and developers").
@@ -134,6 +152,9 @@ ENV_NAMES = {
     "SEARCH_INDEX_DIR": "SEARCH_INDEX_DIR",
     "ALLOWED_HOSTS": "ALLOWED_HOSTS",
     "SERVER_NAME": "SERVER_NAME",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
 
 
@@ -176,6 +197,7 @@ def _derive(app: Flask) -> None:
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
     if cfg.get("TRUSTED_HOSTS") is None:
         cfg["TRUSTED_HOSTS"] = allowed_hosts(cfg["ALLOWED_HOSTS"], cfg.get("SERVER_NAME"))
+    _derive_mail(app)
     redis_url = cfg["REDIS_URL"]
     sentinels = sentinel_addresses(cfg["REDIS_SENTINELS"])
     on_redis = bool(redis_url or sentinels)
@@ -236,6 +258,10 @@ def _celery(cfg: Config, redis_url: str, sentinels: list[tuple[str, int]]) -> di
                 "task": "storefront.tasks.sweep_pages",
                 "schedule": float(cfg["INDEX_SAFETY_NET_SECONDS"]),
             },
+            "delivery-slots": {"task": "storefront.tasks.generate_slots",
+                               "schedule": 3600.0},
+            "best-sellers": {"task": "storefront.tasks.refresh_best_sellers",
+                             "schedule": float(cfg["BEST_SELLERS_SECONDS"])},
         },
     }
 
@@ -244,6 +270,15 @@ def redis_timeouts(cfg: Mapping) -> dict[str, float]:
     """redis-py's timeouts from ``REDIS_TIMEOUT_SECONDS``, for every client the app makes."""
     seconds = float(cfg["REDIS_TIMEOUT_SECONDS"])
     return {"socket_connect_timeout": seconds, "socket_timeout": seconds}
+
+
+def _derive_mail(app: Flask) -> None:
+    cfg = app.config
+    cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])
+    if not cfg.get("MAIL_BACKEND"):
+        cfg["MAIL_BACKEND"] = ("smtp" if cfg["MAIL_SERVER"] else
+                               "locmem" if cfg["TESTING"] else "file")
+    cfg.setdefault("MAIL_FILE_PATH", os.path.join(app.instance_path, "outbox"))
 
 
 def _redelivery(visibility_timeout: int) -> dict[str, int]:

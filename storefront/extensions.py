@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_caching import Cache
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -32,3 +33,4 @@ login_manager = LoginManager()
 cache = Cache()
 csrf = CSRFProtect()
 redis_store = RedisStore()
+mail = Mail()  # order mails (services/orders/mail.py)

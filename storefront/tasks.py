@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from smtplib import SMTPException
 
 from celery import Task, shared_task
 from flask import current_app
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services import ladders
 from storefront.services.cart import stock
+from storefront.services.orders import best_sellers, mail, slots
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, purge, renders
 from storefront.services.pages import render as pages
@@ -94,6 +96,25 @@ def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[i
 def purge_cdn(surrogate_keys: list[str]) -> None:
     """Ask the CDN in front (PAGES_CDN_PURGE_URL) to drop what carries these surrogate keys."""
     purge.send_cdn_purge(surrogate_keys)
+
+
+@shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=2, retry_backoff_max=300,
+             retry_jitter=True, max_retries=12, acks_late=True, reject_on_worker_lost=True)
+def send_order_mail(order_id: int, event: str) -> bool:
+    """An order's mail, after its commit (a retry may send it twice: never lose it)."""
+    return mail.send(order_id, event)
+
+
+@shared_task(**RETRY)
+def generate_slots() -> int:
+    """Beat: delivery slots SLOT_DAYS_AHEAD days ahead (idempotent)."""
+    return slots.generate(int(current_app.config["SLOT_DAYS_AHEAD"]))
+
+
+@shared_task(**RETRY)
+def refresh_best_sellers() -> None:
+    """Beat: the pages ordered by sales, made fresh on a schedule, not by every sale."""
+    best_sellers.refresh(float(current_app.config["BEST_SELLERS_SECONDS"]))
 
 
 def _publish_paced(keys: list[str], why: str) -> int:

@@ -69,7 +69,7 @@ def small_shop() -> Shop:
         IndexCategoryGoodsBanner(category=seafood, sku=oysters, display_type=TITLE, index=0),
     ])
     reviewer = User(username="bob", email="bob@example.com", password_hash=hash_password("x"))
-    order = OrderInfo(order_no="20261125-0001", user=reviewer, status=OrderInfo.COMPLETED)
+    order = OrderInfo(order_no="20261125-0001", user=reviewer, status=OrderInfo.DELIVERED)
     db.session.add(OrderGoods(order=order, sku=apples, count=2, price=Decimal("9.90"),
                               comment="Sweet and crunchy!"))
     db.session.add(OrderGoods(order=order, sku=apples_big, count=1, price=Decimal("29.00")))

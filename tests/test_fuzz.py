@@ -47,7 +47,11 @@ FORM_KEYS = ["sku_id", "count", "username", "email", "password", "confirm", "nam
              "price", "stock", "sales", "unit", "index", "display_type", "category", "goods",
              "sku", "url", "target_url", "order_no", "status", "user", "order", "comment",
              "is_on_sale", "list_form_pk", "id", "rowid", "action", "new_password", "logo",
-             "detail", "image", "default_image"]
+             "detail", "image", "default_image",
+             # checkout, orders and the address book
+             "token", "quote", "address_id", "slot_id", "payment", "line_id", "rating",
+             "recipient", "phone", "lines", "postcode", "make_default", "starts_at",
+             "capacity"]
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-(2**80), 2**80) | st.floats()
                     | TEXT, lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(TEXT, inner, max_size=3), max_leaves=6)

@@ -32,6 +32,7 @@ from storefront.admin.base import (
 )
 from storefront.admin.dashboard import DashboardView
 from storefront.admin.images import MediaImageField
+from storefront.admin.orders import views as order_views
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -42,7 +43,6 @@ from storefront.models import (
     IndexGoodsBanner,
     IndexPromotionBanner,
     OrderGoods,
-    OrderInfo,
     User,
 )
 from storefront.services import validate
@@ -51,9 +51,6 @@ from storefront.services.accounts.passwords import hash_password
 from storefront.services.pages.freshness import record_edit
 from storefront.web.app import csp_nonce
 
-ORDER_STATUSES = [(OrderInfo.UNPAID, "Unpaid"), (OrderInfo.PAID, "Paid"),
-                  (OrderInfo.SHIPPED, "Shipped"), (OrderInfo.RECEIVED, "Received"),
-                  (OrderInfo.COMPLETED, "Completed")]
 DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
                  (IndexCategoryGoodsBanner.IMAGE, "Image tile")]
 
@@ -239,19 +236,8 @@ class UserView(ShopModelView):
         flash(f"{count} user(s) signed out everywhere.", "success")
 
 
-class OrderView(ShopModelView):
-    column_list = ("order_no", "user", "status", "created_at")
-    column_choices = {"status": ORDER_STATUSES}
-    column_searchable_list = ("order_no", "user.username")
-    column_filters = ("status", "created_at")
-    form_columns = ("order_no", "user", "status")
-    form_ajax_refs = {"user": ajax("username", "email")}
-    form_overrides = {"status": SelectField}
-    form_args = {"status": {"choices": ORDER_STATUSES, "coerce": int}}
-
-
 class OrderLineView(ShopModelView):
-    column_list = ("id", "order", "sku", "count", "price", "comment", "created_at")
+    column_list = ("id", "order", "sku", "count", "price", "rating", "comment", "reviewed_at")
     column_searchable_list = ("comment", "order.order_no", "sku.name")
     form_columns = ("order", "sku", "count", "price", "comment")
     form_ajax_refs = {"order": ajax("order_no"), "sku": ajax("name")}
@@ -276,7 +262,7 @@ def init_admin(app: Flask) -> Admin:
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
         PromotionView(IndexPromotionBanner, db, "Promotions", homepage),
         UserView(User, db, "Users", people),
-        OrderView(OrderInfo, db, "Orders", people),
+        *order_views(),
         OrderLineView(OrderGoods, db, "Order lines & reviews", people),
     )
     admin.add_link(MenuLink("View shop", endpoint="goods.index"))

@@ -222,11 +222,14 @@ def _add_order(user: User, lines: list[tuple[GoodsSKU, str]], placed: datetime, 
     # Order numbers as the shop makes them: time placed, user id, then a sequence number.
     # The time comes from now, so a re-seed (after the categories were deleted) makes new ones.
     order_no = f"{placed:%Y%m%d%H%M%S}{user.id:06d}{seq:02d}"
-    order = OrderInfo(order_no=order_no, user=user, status=OrderInfo.COMPLETED,
-                      created_at=placed, updated_at=placed)
+    subtotal = sum((sku.price * (1 + i % 2) for i, (sku, _) in enumerate(lines)), Decimal(0))
+    order = OrderInfo(order_no=order_no, user=user, status=OrderInfo.DELIVERED,
+                      created_at=placed, updated_at=placed, delivered_at=placed,
+                      subtotal=subtotal, total=subtotal)
     for i, (sku, comment) in enumerate(lines):
         reviewed = placed + timedelta(days=2, hours=i)  # reviews come after delivery
         order.lines.append(OrderGoods(sku=sku, count=1 + i % 2, price=sku.price,
                                       comment=comment, created_at=reviewed,
-                                      updated_at=reviewed))
+                                      updated_at=reviewed, reviewed_at=reviewed,
+                                      name=sku.name, unit=sku.unit))
     db.session.add(order)

@@ -26,6 +26,7 @@ from storefront.models import (
     User,
 )
 from storefront.services import sorts
+from storefront.services.orders import bands
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 
@@ -49,6 +50,8 @@ def sku_card(sku: GoodsSKU) -> Data:
         "price": sku.price,
         "unit": sku.unit,
         "image": sku.default_image,
+        "rating": round(sku.rating_total / sku.rating_count, 1) if sku.rating_count else None,
+        "ratings": sku.rating_count,
     }
 
 
@@ -152,14 +155,17 @@ def get_sku_detail(sku_id: int) -> Data | None:
         "category_id": sku.category_id,
         "sku": {
             **sku_card(sku),
-            "stock": sku.stock,
-            "sales": sku.sales,
+            # a band, not the number: an order re-renders the page only when it moves
+            "stock": bands.label(sku.stock),
+            "low_stock": sku.stock if 0 < sku.stock <= bands.LOW else None,
+            "in_stock": sku.stock > 0,
             "images": [image.image for image in sku.images],
             "goods": {"id": sku.goods.id, "name": sku.goods.name, "detail": sku.goods.detail},
         },
         "new_skus": newest_skus(sku.category_id, exclude=sku.id),
         "same_goods": [sku_card(s) for s in same_goods],
         "reviews": reviews,
+        "review_count": reviews[0]["total"] if reviews else 0,
         "tags": [tag.ALL, tag.NAV, tag.sku(sku.id), tag.goods(sku.goods_id),
                  tag.goods_skus(sku.goods_id), tag.category_skus(sku.category_id),
                  tag.reviews(sku.id),
@@ -179,16 +185,19 @@ def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
 
 def _reviews(sku_id: int) -> list[Data]:
     rows = db.session.execute(
-        select(OrderGoods.comment, OrderGoods.created_at, OrderGoods.order_id, OrderInfo.user_id,
-               User.username)
+        select(OrderGoods.comment, OrderGoods.rating, OrderGoods.reviewed_at, OrderGoods.order_id,
+               OrderInfo.user_id, User.username,
+               # every review's count, counted before the LIMIT: no query of its own
+               func.count().over().label("total"))
         .join(OrderGoods.order)
         .join(OrderInfo.user)
-        .where(OrderGoods.sku_id == sku_id, OrderGoods.comment != "")
-        .order_by(OrderGoods.created_at.desc(), OrderGoods.id.desc())
+        .where(OrderGoods.sku_id == sku_id, OrderGoods.reviewed_at.is_not(None))
+        .order_by(OrderGoods.reviewed_at.desc(), OrderGoods.id.desc())
         .limit(current_app.config["REVIEWS_ON_DETAIL"])
     )
-    return [{"username": r.username, "comment": r.comment, "created_at": r.created_at,
-             "order_id": r.order_id, "user_id": r.user_id} for r in rows]
+    return [{"username": r.username, "comment": r.comment, "created_at": r.reviewed_at,
+             "rating": r.rating, "order_id": r.order_id, "user_id": r.user_id,
+             "total": r.total} for r in rows]
 
 
 def list_skus(category_id: int, sort: str, page: int) -> Data | None:
@@ -219,7 +228,8 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "sorts": sorts.choices(sorts.LIST),
         "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
         "new_skus": newest_skus(category_id),
-        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id)],
+        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id),
+                 *([tag.BEST_SELLERS] if sort == sorts.SALES else [])],
     }
 
 

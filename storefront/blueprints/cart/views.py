@@ -22,6 +22,7 @@ from storefront.models import GoodsSKU
 from storefront.services import validate
 from storefront.services.cart import lines as cart_lines
 from storefront.services.cart import shopper
+from storefront.services.orders import pricing
 from storefront.web import visitor_cart
 
 bp = Blueprint("cart", __name__)
@@ -42,11 +43,12 @@ def show() -> Response:
         visitor_cart.changed(0)  # an expired anonymous cart: back on the static pages
     summary = cart_lines.read(counts)
     g.cart_count = summary.items  # the header's count, from the same rows (edge.fill_in)
-    return _private(render_template("cart/cart.html", summary=summary), 200)
+    return _private(render_template("cart/cart.html", summary=summary,
+                                    totals=pricing.totals(summary.total)), 200)
 
 
 @bp.post("/add")
-def add() -> Response | Refusal:
+def add() -> Response | Refusal:  # noqa: PLR0911  (one answer per refusal a shopper can meet)
     form = _posted(AddToCartForm)
     if not isinstance(form, AddToCartForm):
         return form

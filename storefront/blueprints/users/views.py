@@ -49,7 +49,8 @@ def register() -> Response | str | tuple[str, int]:
         else:
             _sign_in(user)
             flash(f"Welcome to Storefront, {user.username}!", "success")
-            return redirect(url_for("goods.index"))
+            return redirect(validate.safe_next(request.args.get("next"))
+                            or url_for("goods.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("users/register.html", form=form), status
 

@@ -267,6 +267,29 @@ def merge(token: str, user_id: int, stock_of: Mapping[int, int]) -> int:
     return int(merged)
 
 
+# KEYS: the cart; ARGV: SKU id, count, ... bought. Each line goes down by what was bought
+# and goes when nothing is left: a line raised in another tab meanwhile keeps the rest.
+_TAKE_BOUGHT = """
+for i = 1, #ARGV, 2 do
+  local left = redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1]))
+  if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return redis.call('HLEN', KEYS[1])
+"""
+
+
+def take_bought(cart: Cart, bought: Mapping[int, int]) -> None:
+    """After an order's commit: its lines leave the cart (services/orders/placing.py)."""
+    args: list[Any] = []
+    for sku_id, n in bought.items():
+        args += [str(sku_id), int(n)]
+    try:
+        redis_store.script("cart_take_bought", _TAKE_BOUGHT)(keys=[cart.key], args=args)
+        _acknowledge()
+    except redis.RedisError as exc:
+        raise StoreUnavailable from exc
+
+
 def record_view(user_id: int, sku_id: int) -> None:
     """Move the SKU to the front of the history, without duplicates, keeping the newest few.
 

@@ -71,6 +71,35 @@ def forget() -> None:
                   exc_info=True)
 
 
+# KEYS: the index, its version; ARGV: SKU id, stock, ... Lowers each field to the stock an
+# order left (never raises one: a later order's lower value wins whatever the order the
+# scripts run in), and bumps the version so a rebuild that read the rows before the order
+# reads them again.
+_LOWER = """
+redis.call('INCR', KEYS[2])
+if redis.call('HEXISTS', KEYS[1], '_built') == 0 then return 0 end
+for i = 1, #ARGV, 2 do
+  local now = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '')
+  local left = tonumber(ARGV[i + 1])
+  if now and left < now then redis.call('HSET', KEYS[1], ARGV[i], left) end
+end
+return 1
+"""
+
+
+def lower(left: dict[int, int]) -> None:
+    """After an order's commit: what it left of each SKU, without a full rebuild."""
+    args: list[object] = []
+    for sku_id, n in left.items():
+        args += [str(sku_id), max(int(n), 0)]
+    try:
+        redis_store.script("buyable_lower", _LOWER)(
+            keys=[redis_keys.buyable(), redis_keys.buyable_version()], args=args)
+    except redis.RedisError:
+        log.warning("redis unavailable: buyable index not lowered", exc_info=True)
+        forget()
+
+
 def rebuild() -> None:
     """One query for every on-sale SKU's stock, written unless a commit came meanwhile."""
     key = redis_keys.buyable()

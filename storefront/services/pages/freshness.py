@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import redis
@@ -69,6 +70,15 @@ def record_edit(session: Session, obj: object) -> None:
         stale |= tags.of_edit(obj)
     session.flush()
     stale |= tags.of_edit(obj)
+
+
+def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()
+                ) -> None:
+    """For edits made by statements, not objects (an order's conditional stock updates):
+    the tags they make stale, and the SKUs whose search entry changed."""
+    session.info.setdefault(RECORD, set()).update(stale)
+    rows = session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))
+    rows[0].update(search_skus)
 
 
 def record_everything(session: Session) -> None:

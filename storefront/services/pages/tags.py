@@ -16,6 +16,7 @@ and an edit can never disagree about a name. The vocabulary follows what the pag
 - ``search``: every search results page (which SKUs match what, at what price and stock);
 - ``home``: the homepage's carousel, promotions and tiles; ``nav``: the category nav that
   every page shows; ``all``: every page (a bulk import, a deploy);
+- ``best-sellers``: the pages ordered by sales (refreshed on a schedule: services/orders);
 - ``page:<key>``: the page itself.
 """
 
@@ -42,6 +43,7 @@ ALL = "all"
 NAV = "nav"
 HOME = "home"
 SEARCH = "search"
+BEST_SELLERS = "best-sellers"
 
 
 def page(key: str) -> str:
