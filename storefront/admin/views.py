@@ -43,6 +43,7 @@ from storefront.models import (
     IndexPromotionBanner,
     OrderGoods,
     OrderInfo,
+    SearchSynonym,
     User,
 )
 from storefront.services import validate
@@ -93,9 +94,24 @@ class CategoryView(ShopModelView):
 
 
 class SPUView(ShopModelView):
-    column_list = ("id", "name", "updated_at")
-    column_searchable_list = ("name", "detail")
-    form_columns = ("name", "detail")
+    column_list = ("id", "name", "name_zh", "updated_at")
+    column_searchable_list = ("name", "name_zh", "detail")
+    column_labels = {"name": "Name (English)", "name_zh": "Name (Chinese)"}
+    form_columns = ("name", "name_zh", "detail")
+    form_args = {"name_zh": {"label": "Name (Chinese)", "validators": [Optional(), Length(max=80)],
+                             "description": "Shoppers searching in Chinese find it by this, "
+                                            "e.g. 全脂牛奶"}}
+
+
+class SynonymView(ShopModelView):
+    """Words shoppers use for one thing: a search for any finds what the others would."""
+
+    column_list = ("words", "updated_at")
+    column_searchable_list = ("words",)
+    form_columns = ("words",)
+    form_args = {"words": {"label": "Words that mean the same",
+                           "validators": [InputRequired(), Length(max=255)],
+                           "description": "Separated by commas, e.g. milk, 牛奶, 鲜奶"}}
 
 
 class GalleryInline(InlineFormAdmin):
@@ -290,6 +306,7 @@ def init_admin(app: Flask) -> Admin:
         # endpoint "goods" is the shop's blueprint
         SPUView(Goods, db, "Products (SPU)", catalogue, endpoint="admin_goods", url="goods"),
         SKUView(GoodsSKU, db, "SKUs", catalogue),
+        SynonymView(SearchSynonym, db, "Search synonyms", catalogue),
         GalleryView(GoodsImage, db, "Gallery images", catalogue),
         CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
