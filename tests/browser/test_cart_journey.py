@@ -58,13 +58,13 @@ def test_a_visitor_fills_a_cart_signs_up_and_changes_it(stack, browse, shot):
     add(page, second, 1, cart_after=3)
     page.goto("/")  # a visitor with a cart: the page with their count, not the file
     expect(page.locator("#cart-count")).to_have_text("3")
-    expect(page.locator(".header-user").get_by_role("link", name="Login")).to_be_visible()
+    expect(page.locator(".header-user").get_by_role("link", name="Sign in")).to_be_visible()
     page.locator("a.cart-badge").click()
     expect(page).to_have_url(f"{stack.url}/cart")
     expect(page.locator("tr.cart-line")).to_have_count(2)
     shot(page, "anonymous-cart")
 
-    page.locator(".header-user").get_by_role("link", name="Register").click()
+    page.locator(".header-user").get_by_role("link", name="Create account").click()
     page.get_by_label("Username", exact=True).fill("newshopper")
     page.get_by_label("Email", exact=True).fill("newshopper@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
