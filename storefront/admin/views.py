@@ -134,14 +134,14 @@ class SKUView(ShopModelView):
                             ("goods", "goods.name"), "price", "stock", "sales", "is_on_sale",
                             "updated_at")
     column_editable_list = ("price", "stock", "is_on_sale")
-    form_columns = ("name", "title", "category", "goods", "price", "unit", "stock", "sales",
+    # "sales" is counted by orders, never typed: the list and the details show it
+    form_columns = ("name", "title", "category", "goods", "price", "unit", "stock",
                     "is_on_sale", "default_image")
     form_ajax_refs = {"category": ajax("name"), "goods": ajax("name")}
     form_overrides = {"default_image": MediaImageField}
     form_args = {"default_image": image_field("goods/"),
                  "price": {"validators": price_range()},
-                 "stock": {"validators": int_range(0, MAX_INT)},
-                 "sales": {"validators": int_range(0, MAX_INT)}}
+                 "stock": {"validators": int_range(0, MAX_INT)}}
     inline_models = (GalleryInline(GoodsImage),)
 
     def on_model_delete(self, model: GoodsSKU) -> None:
