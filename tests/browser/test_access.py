@@ -83,6 +83,21 @@ def test_axe_finds_nothing_serious_on_any_shopper_page(browse: Callable[[], Brow
     found += survey(page, ["/users/profile", "/", shopper_pages()[3]])  # the signed-in header
     assert not found, "axe found serious problems:\n" + "\n".join(found)
 
+    # A keyboard user sees where they are: each stop of the Tab key is ringed.
+    page.goto(shopper_pages()[3])
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        assert ring["ringed"], f"no visible focus on {ring['element']}"
+
+
+FOCUS_RING = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return {element: el.outerHTML.slice(0, 80),
+          ringed: outline || (style.boxShadow !== 'none' && el.matches('input, select'))};
+}"""
+
 
 def test_axe_finds_nothing_serious_in_the_admin(browse: Callable[[], BrowserContext],
                                                 staff) -> None:
