@@ -58,7 +58,7 @@ def test_a_replaced_picture_gets_a_new_ladder_and_the_page_shows_it(staff_client
 
     # staff replace it: a new ladder, from the new picture, and the page follows
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}", {},
-                      files={"default_image": (picture("blue", (300, 300), fmt="JPEG"),
+                      files={"default_image": (picture("blue", (400, 400), fmt="JPEG"),
                                                "new.jpg")})
     assert response.status_code == 302
     second = reload(GoodsSKU, shop.apples).default_image
@@ -67,8 +67,8 @@ def test_a_replaced_picture_gets_a_new_ladder_and_the_page_shows_it(staff_client
     thumb = Image.open(media(app, f"{new_stem}.160w.webp")).convert("RGB")
     assert thumb.getpixel((5, 5)) == pytest.approx((0, 0, 255), abs=8)
     page = text(staff_client.get(f"/goods/{shop.apples}"))
-    assert f"/media/{new_stem}.300w.webp 300w" in webp_sources(page)[0]
-    assert stem not in page and 'width="300" height="300"' in page
+    assert f"/media/{new_stem}.400w.webp 400w" in webp_sources(page)[0]
+    assert stem not in page and 'width="400" height="400"' in page
 
 
 def test_a_transparent_upload_stands_on_white_in_its_jpegs(app):
