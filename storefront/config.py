@@ -128,7 +128,7 @@ class Defaults:
     SLOT_DAYS_AHEAD = 7  # beat creates slots this far ahead
     SLOT_CUTOFF_MINUTES = 60  # a slot starting sooner is no longer offered (packing time)
     ORDERS_PAGE_SIZE = 10
-    BEST_SELLERS_SECONDS = 300  # sales order ("hot" lists, search) refreshed this often
+    BEST_SELLERS_SECONDS = 300  # sales order (list and search) refreshed this often
     # Mail: SMTP when MAIL_SERVER is set; otherwise files in MAIL_FILE_PATH
     # (<instance>/outbox), or kept in memory under TESTING
     MAIL_SERVER = ""

@@ -68,12 +68,27 @@ class Goods(TimestampMixin, db.Model):
     __table_args__ = MYSQL_UTF8
 
     name: Mapped[str] = mapped_column(String(80))
+    # The product's Chinese name beside the English one: search finds it by either.
+    name_zh: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, default="")
 
     skus: Mapped[list[GoodsSKU]] = relationship(back_populates="goods")
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchSynonym(TimestampMixin, db.Model):
+    """Words shoppers use for one thing, kept by staff: "milk, 牛奶, 鲜奶". A search for
+    any of them finds what any of them would (services/search/synonyms.py)."""
+
+    __tablename__ = "search_synonym"
+    __table_args__ = MYSQL_UTF8
+
+    words: Mapped[str] = mapped_column(String(255))  # separated by commas
+
+    def __str__(self) -> str:
+        return self.words
 
 
 class GoodsSKU(TimestampMixin, db.Model):

@@ -17,7 +17,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from storefront.extensions import db
-from storefront.models import Goods, GoodsCategory, GoodsSKU, IndexPromotionBanner, User
+from storefront.models import (
+    Goods,
+    GoodsCategory,
+    GoodsSKU,
+    IndexGoodsBanner,
+    IndexPromotionBanner,
+    User,
+)
 from storefront.services.accounts.passwords import check_password
 from storefront.services.pages import cache as page_cache
 from tests import factories
@@ -111,7 +118,7 @@ def token_on(client, path: str) -> str:
     return match.group(1)
 
 
-def png(color: str = "red", size: tuple[int, int] = (40, 30), noise: bool = False) -> bytes:
+def png(color: str = "red", size: tuple[int, int] = (320, 320), noise: bool = False) -> bytes:
     image = (Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise
              else Image.new("RGB", size, color))
     out = io.BytesIO()
@@ -481,3 +488,55 @@ def test_the_password_hash_is_never_shown_and_kept_unless_replaced(staff_client,
                   {"new_password": "another long one"}).status_code == 302
     new_hash = reload(User, user.id).password_hash
     assert new_hash != old_hash and check_password(new_hash, "another long one")[0]
+
+
+# --- staff see what went wrong, and what the numbers mean (issue 20) -----------------------
+
+ALERTS = re.compile(r'<div class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', re.S)
+
+
+def top_alerts(response) -> list[str]:
+    return [" ".join(re.sub(r"<[^>]+>|&times;", " ", alert).split())
+            for alert in ALERTS.findall(text(response))]
+
+
+def test_a_small_picture_is_refused_with_the_reason_at_the_top(staff_client, app, shop):
+    staff_client.get(f"/goods/{shop.apples}")
+    before = media_files(app)
+    response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
+                      {"price": "1.00"}, files={"default_image": (png(size=(50, 50)), "s.png")})
+    assert response.status_code == 200
+    alerts = top_alerts(response)
+    assert "Picture: The picture is 50 × 50 px; product pictures need at least 320 × 320 px " \
+           "to look sharp." in alerts, alerts
+    assert_nothing_changed(app, shop, before)
+    # a banner has a shape of its own: a wide, low slide is fine
+    slide = IndexGoodsBanner.query.filter_by(sku_id=shop.prawns).one()
+    response = submit(staff_client, f"/admin/indexgoodsbanner/edit/?id={slide.id}", {},
+                      files={"image": (png(size=(760, 270)), "slide.png")})
+    assert response.status_code == 302
+
+
+def test_a_file_that_is_no_picture_says_so_at_the_top(staff_client, app, shop):
+    response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}", {},
+                      files={"default_image": (b"<svg onload=alert(1)>", "x.jpg")})
+    assert "Picture: That file is not a JPEG, PNG, WebP or GIF image." in top_alerts(response)
+
+
+def test_sales_are_counted_not_typed(staff_client, shop):
+    form = text(staff_client.get(f"/admin/goodssku/edit/?id={shop.apples}"))
+    assert 'name="sales"' not in form and 'name="stock"' in form
+    response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
+                      {"sales": "999999", "stock": "12"})
+    assert response.status_code == 302
+    sku = reload(GoodsSKU, shop.apples)
+    assert (sku.stock, sku.sales) == (12, 50)  # the stock changed, the sales did not
+    details = text(staff_client.get(f"/admin/goodssku/details/?id={shop.apples}"))
+    assert "Sales 50" in " ".join(re.sub(r"<[^>]+>", " ", details).split())  # still shown
+
+
+def test_prices_show_their_currency(staff_client, shop):
+    listing = text(staff_client.get("/admin/goodssku/"))
+    assert "Price (US$)" in listing
+    details = text(staff_client.get(f"/admin/goodssku/details/?id={shop.apples}"))
+    assert "$9.90" in details

@@ -40,8 +40,8 @@ def test_prices_outside_numeric_10_2_are_refused(backend, staff_client, shop, pr
     assert reload(GoodsSKU, shop.apples).price == Decimal("9.90")
 
 
-@pytest.mark.parametrize("field,value", [("stock", "-1"), ("stock", "2147483648"),
-                                         ("sales", "99999999999"), ("sales", "-5")])
+# (sales are not in the form at all: orders count them; tests/test_admin.py)
+@pytest.mark.parametrize("field,value", [("stock", "-1"), ("stock", "2147483648")])
 def test_stock_and_sales_stay_in_the_columns_range(backend, staff_client, shop, field, value):
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}", {field: value})
     assert_refused_plainly(response)

@@ -272,3 +272,15 @@ def test_a_cart_holds_at_most_max_lines_products(client, app, shop, monkeypatch)
     assert full.status_code == 409 and "Your cart is full" in text(full)
     assert add(client, shop.apples, 1).status_code == 302  # more of a line it has: fine
     assert list(anon_carts(app).values()) == [{str(shop.apples): "2", str(shop.prawns): "1"}]
+
+
+def test_a_tile_add_button_is_a_plain_form_that_works_without_script(client, shop):
+    html = text(client.get(f"/list/{shop.fruit}"))
+    form = re.search(r'<form class="tile-add" method="post" action="/cart/add"[^>]*>(.*?)</form>',
+                     html, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form[1]))
+    assert fields == {"sku_id": fields["sku_id"], "count": "1"}  # no token for a visitor
+    response = client.post("/cart/add", data=fields, headers=SAME_SITE)
+    assert response.status_code == 302
+    assert header_cart_count(client.get(f"/goods/{fields['sku_id']}")) == 1

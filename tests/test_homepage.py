@@ -33,7 +33,7 @@ def test_index_alias_is_the_homepage(client, shop):
 def test_anonymous_header_offers_login_and_register(client, shop):
     response = client.get("/")
     page = text(response)
-    assert "Login" in page and "Register" in page and "Welcome" not in page
+    assert "Sign in" in page and "Create account" in page and "Welcome" not in page
     assert header_cart_count(response) == 0
 
 

@@ -15,6 +15,7 @@ from storefront.services import images
 from tests.conftest import sign_in
 from tests.helpers import text
 from tests.test_admin import reload, submit
+from tests.test_cart_page import add
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_a_replaced_picture_gets_a_new_ladder_and_the_page_shows_it(staff_client
 
     # staff replace it: a new ladder, from the new picture, and the page follows
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}", {},
-                      files={"default_image": (picture("blue", (300, 300), fmt="JPEG"),
+                      files={"default_image": (picture("blue", (400, 400), fmt="JPEG"),
                                                "new.jpg")})
     assert response.status_code == 302
     second = reload(GoodsSKU, shop.apples).default_image
@@ -66,8 +67,8 @@ def test_a_replaced_picture_gets_a_new_ladder_and_the_page_shows_it(staff_client
     thumb = Image.open(media(app, f"{new_stem}.160w.webp")).convert("RGB")
     assert thumb.getpixel((5, 5)) == pytest.approx((0, 0, 255), abs=8)
     page = text(staff_client.get(f"/goods/{shop.apples}"))
-    assert f"/media/{new_stem}.300w.webp 300w" in webp_sources(page)[0]
-    assert stem not in page and 'width="300" height="300"' in page
+    assert f"/media/{new_stem}.400w.webp 400w" in webp_sources(page)[0]
+    assert stem not in page and 'width="400" height="400"' in page
 
 
 def test_a_transparent_upload_stands_on_white_in_its_jpegs(app):
@@ -99,3 +100,36 @@ def test_a_missing_or_broken_picture_is_the_placeholder_at_the_slot_size(app):
         none = images.image_set("", (240, 130))
     assert (broken.width, broken.height, broken.webp) == (240, 130, "")
     assert none.src.startswith("/static/img/placeholder.svg")
+
+
+def img_tags(page: str, within: str) -> list[str]:
+    """The <img> tags inside the first element whose class list starts with ``within``."""
+    start = page.index(f'class="{within}')
+    return re.findall(r"<img [^>]*>", page[start:])
+
+
+def test_the_first_product_picture_comes_first_and_the_rest_wait(client, shop):
+    for url in (f"/list/{shop.fruit}", "/search?q=apples"):
+        tiles = img_tags(text(client.get(url)), "grid")
+        assert len(tiles) >= 2, url
+        assert 'fetchpriority="high"' in tiles[0] and 'loading="lazy"' not in tiles[0], url
+        assert all('loading="lazy"' in tag and "fetchpriority" not in tag
+                   for tag in tiles[1:]), url
+    detail = text(client.get(f"/goods/{shop.apples}"))
+    main = re.search(r"<img [^>]*data-gallery-main[^>]*>", detail)
+    assert main is not None and 'fetchpriority="high"' in main[0]
+    assert detail.count('fetchpriority="high"') == 1  # the thumbnails and side cards wait
+
+
+def test_the_cart_thumbnail_is_the_ladder_step_for_its_slot(client, app, shop):
+    sku = reload(GoodsSKU, shop.apples)
+    path = media(app, sku.default_image)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(picture("red", (800, 800), fmt="JPEG"))
+    images.make_ladder(sku.default_image)
+    add(client, shop.apples, 1)
+    cart = text(client.get("/cart"))
+    thumb = img_tags(cart, "cart-pic")[0]
+    # 72 CSS px: the browser picks the 160 or 320 px step, never the 800 px original
+    assert 'sizes="72px"' in thumb and ".160w.jpg 160w" in thumb
+    assert 'alt=""' in thumb  # the name beside it says what it is

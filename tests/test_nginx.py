@@ -239,7 +239,7 @@ def test_signed_in_visitors_get_the_same_file_with_their_own_parts(site, shop, u
             assert page.status == 200, path
             assert MARKER in page.body, path  # the page file: Python made only the parts
             assert re.search(rf"Welcome\s*<strong>{name}</strong>", page.text), path
-            assert "<!--#" not in page.text and "Login</a>" not in page.text
+            assert "<!--#" not in page.text and "Sign in</a>" not in page.text
             assert cart_count(page.text) == count
             assert page.headers["Cache-Control"] == "private, no-store"
             assert "ETag" not in page.headers

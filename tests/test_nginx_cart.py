@@ -47,7 +47,7 @@ def test_an_anonymous_cart_takes_the_personal_path_only_while_it_has_lines(site,
     assert "Added 1 × Tiger prawns to your cart." in unescape(page.text)
     assert cart_count(page.text) == 3 and "<!--#" not in page.text
     assert page.headers["Cache-Control"] == "private, no-store"
-    assert "Login</a>" in page.text and "csrf_token" not in page.text  # still anonymous
+    assert "Sign in</a>" in page.text and "csrf_token" not in page.text  # still anonymous
     again = visitor.get("/")
     assert MARKER in again.body and cart_count(again.text) == 3 and "Added" not in again.text
     assert other.get("/").body == home  # nobody else's page changed

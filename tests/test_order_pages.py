@@ -63,7 +63,7 @@ def test_a_review_shows_on_the_product_page_and_its_tiles(client, signed_in, use
 
 def test_best_sellers_move_on_the_schedule_not_on_each_sale(app, client, user, shop):
     """Apples_big (5 sold) overtakes apples (50 sold) only when beat refreshes the order."""
-    hot = f"/list/{shop.fruit}?sort=hot"
+    hot = f"/list/{shop.fruit}?sort=sales"
     assert tiles(client.get(hot)) == ["Fuji apples 500g", "Fuji apples 2kg"]
     place_order(user.id, (shop.apples_big, 1))
     db.session.rollback()
@@ -71,6 +71,6 @@ def test_best_sellers_move_on_the_schedule_not_on_each_sale(app, client, user, s
     db.session.commit()  # a plain commit (no admin edit): the list is not told
     place_order(user.id, (shop.apples_big, 60))
     assert tiles(client.get(hot)) == ["Fuji apples 500g", "Fuji apples 2kg"]
-    assert page_cache.peek(f"list:{shop.fruit}:hot:1") is not None
+    assert page_cache.peek(f"list:{shop.fruit}:sales:1") is not None
     best_sellers.refresh(300)
     assert tiles(client.get(hot)) == ["Fuji apples 2kg", "Fuji apples 500g"]

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 from flask import Flask
@@ -399,3 +400,27 @@ def test_the_box_suggests_up_to_five_names_as_a_word_is_typed(app, client, catal
     shutil.rmtree(search_index.directory())
     response = client.get("/search/suggest?q=straw")
     assert response.status_code == 503 and response.get_json() == {"names": []}
+
+
+def test_a_search_that_finds_nothing_offers_popular_searches_and_the_aisles(client, catalogue):
+    for query in ("zzqxv", ""):  # nothing found, and nothing typed
+        html = page_text(client, query)
+        popular = re.findall(r'class="chip" href="/search\?q=([^"&]+)"', html)
+        # the best sellers first (strawberries sold 90, carrot juice 50, oranges 30)
+        assert popular[:3] == ["Sweetheart+strawberries", "Carrot+juice",
+                               "%E8%B5%A3%E5%8D%97%E8%84%90%E6%A9%99+Navel+oranges"], query
+        assert f'class="chip" href="/list/{catalogue.fruit}"' in html
+        assert f'href="/list/{catalogue.dairy}"' in html
+        # nothing to refine and nothing to sort: no empty boxes, no sort bar
+        assert 'class="card facet"' not in html and 'class="sort-bar"' not in html, query
+    for shown in popular:  # each suggestion finds something
+        assert found(client, unquote_plus(shown)), shown
+
+
+def test_a_search_that_finds_something_keeps_its_facets_and_sort_bar(client, catalogue):
+    html = page_text(client, "orange")
+    assert 'class="sort-bar"' in html and 'class="card facet"' in html
+    assert "Popular searches" not in html
+    # a filter that leaves nothing keeps the facet that undoes it
+    html = page_text(client, "strawberries", category=catalogue.dairy, in_stock=1)
+    assert "Popular searches" in html and "Include sold out" in html

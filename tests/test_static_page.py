@@ -26,7 +26,7 @@ def test_render_index_writes_the_anonymous_homepage(runner, app, client, shop, u
 
     page = static_index(app).read_text()
     assert "Fuji apples 500g" in page and "9.90" in page and "Seafood week" in page
-    assert "Login" in page and "Register" in page
+    assert "Sign in" in page and "Create account" in page
     assert "alice" not in page and "Welcome" not in page and "csrf" not in page.lower()
     assert stat.S_IMODE(static_index(app).stat().st_mode) == 0o644
     twin = static_index(app).with_name("index.html.gz")

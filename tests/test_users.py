@@ -142,7 +142,7 @@ def test_signed_in_marker_cookie_follows_login_and_logout(client, user):
 def test_marker_without_a_session_is_cleared(client, app):
     client.set_cookie("sf_signed_in", "1")
     page = text(client.get("/"))
-    assert "Login" in page  # the app trusts the session, not the marker
+    assert "Sign in</a>" in page  # the app trusts the session, not the marker
     assert client.get_cookie("sf_signed_in") is None
 
 
@@ -188,3 +188,19 @@ def test_old_password_hashes_are_upgraded_on_sign_in(client, user, old_hash):
     db.session.expire_all()
     upgraded = db.session.get(User, user.id).password_hash
     assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_shopper_signs_in_with_their_email_in_any_case(client, user):
+    page = text(client.get("/users/login"))
+    assert "Username or email" in page
+    response = sign_in(client, " ALICE@Example.com ")
+    assert response.status_code == 302
+    assert "Welcome <strong>alice</strong>" in text(client.get("/users/profile"))
+
+
+def test_a_wrong_password_with_an_email_says_the_same_as_with_a_name(client, user):
+    by_email = text(sign_in(client, "alice@example.com", "not the password"))
+    by_name = text(sign_in(client, "alice", "not the password"))
+    unknown = text(sign_in(client, "nobody@example.com", "not the password"))
+    assert "Wrong username or password." in by_email
+    assert "Wrong username or password." in by_name and "Wrong username or password." in unknown

@@ -111,8 +111,14 @@ def plain_message(exc: SQLAlchemyError) -> str:
 # --- images and links --------------------------------------------------------------------
 
 
+# A product picture is shown up to 320 CSS px wide (tiles, the gallery on a phone): a
+# smaller upload would be blown up and blurred.
+PRODUCT_PICTURE_MIN = 320
+
+
 def image_field(folder: str, label: str = "Picture") -> dict[str, Any]:
-    return {"folder": folder, "label": label}
+    minimum = PRODUCT_PICTURE_MIN if folder == "goods/" else 0  # banners have their own shapes
+    return {"folder": folder, "label": label, "min_side": minimum}
 
 
 def thumbnail(view: ModelView, context: Any, model: Any, name: str) -> Markup:
@@ -140,11 +146,24 @@ def site_or_web_url(form: Form, field: Field) -> None:
 
 
 def money(view: ModelView, value: Decimal, name: str) -> str:
-    return format_price(value)
+    return f"${format_price(value)}"  # the shop's one currency, as its pages show it
 
 
 def minutes(view: ModelView, value: datetime, name: str) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _messages(form: Form) -> list[tuple[str, str]]:
+    """(field label, error) for every refused field, those of inline forms (a gallery
+    picture) included."""
+    found = []
+    for field in form:
+        if field.errors and isinstance(field.errors, list | tuple):
+            found += [(field.label.text, e) for e in field.errors if isinstance(e, str)]
+        for entry in getattr(field, "entries", ()):  # an inline list: its forms' fields
+            if hasattr(entry, "form"):
+                found += _messages(entry.form)
+    return found
 
 
 class ShopModelView(StaffOnly, ModelView):
@@ -160,9 +179,20 @@ class ShopModelView(StaffOnly, ModelView):
         "goods": "Product (SPU)", "goods.name": "Product (SPU)", "category.name": "Category",
         "default_image": "Picture", "is_on_sale": "On sale", "display_type": "Shown as",
         "order_no": "Order no.", "order.order_no": "Order no.", "user.username": "Username",
-        "is_active": "Active", "is_staff": "Staff", "comment": "Review"}
+        "is_active": "Active", "is_staff": "Staff", "comment": "Review",
+        # the list edits prices in place, as plain numbers: the heading names the currency
+        "price": "Price (US$)"}
     can_view_details = True
     page_size = 50
+
+    def validate_form(self, form: Form) -> bool:
+        """Flask-Admin's own message for a refused form is "Failed to save record."; say
+        what was wrong at the top too, where staff look (a picture's error is far down)."""
+        valid = super().validate_form(form)
+        if not valid and request.method == "POST":
+            for label, error in _messages(form):
+                flash(f"{label}: {error}", "danger")
+        return valid
 
     # Flask-Admin calls these before its commit: they only note on the session what goes
     # stale; freshness' after_commit listener clears the cache and queues the render.

@@ -24,9 +24,10 @@ MB = 1024 * 1024
 IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 
 
-def checked_image_format(stream: IO[bytes]) -> str:
-    """The upload's real format, read from its bytes. ValidationError when it is too big or
-    is not a JPEG, PNG, WebP or GIF: a text, HTML or SVG file renamed .jpg included."""
+def checked_image_format(stream: IO[bytes], min_side: int = 0) -> str:
+    """The upload's real format, read from its bytes. ValidationError when it is too big, is
+    not a JPEG, PNG, WebP or GIF (a text, HTML or SVG file renamed .jpg included), or has a
+    side shorter than ``min_side`` pixels (the pages would blow it up, blurred)."""
     limit = current_app.config["ADMIN_MAX_IMAGE_BYTES"]
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
@@ -40,13 +41,17 @@ def checked_image_format(stream: IO[bytes]) -> str:
             with Image.open(stream, formats=list(IMAGE_EXTENSIONS)) as image:
                 images.check_pixels(image)  # the header says; nothing decoded yet
                 image.verify()
-                return str(image.format)
+                image_format, (width, height) = str(image.format), image.size
     except images.TooLarge as exc:
         raise ValidationError(str(exc)) from exc
     except Exception as exc:
         raise ValidationError("That file is not a JPEG, PNG, WebP or GIF image.") from exc
     finally:
         stream.seek(0)
+    if min(width, height) < min_side:
+        raise ValidationError(f"The picture is {width} × {height} px; product pictures need "
+                              f"at least {min_side} × {min_side} px to look sharp.")
+    return image_format
 
 
 class MediaImageInput(ImageUploadInput):
@@ -76,7 +81,7 @@ class MediaImageField(FileUploadField):
     endpoint, thumbnail_size, url_relative_path = "media", None, None
 
     def __init__(self, label: str | None = None, validators: list | None = None,
-                 folder: str = "", **kwargs: Any) -> None:
+                 folder: str = "", min_side: int = 0, **kwargs: Any) -> None:
         validators = list(validators or [])
         # InputRequired reads the hidden current path, so it cannot tell "kept" from
         # "removed": pre_validate decides instead.
@@ -85,13 +90,14 @@ class MediaImageField(FileUploadField):
         kwargs.setdefault("render_kw", {"accept": "image/jpeg,image/png,image/webp,image/gif"})
         super().__init__(label, validators, relative_path=folder, **kwargs)
         self.folder, self.required, self.image_format = folder, required, ""
+        self.min_side = min_side
         self.flags.required = required
         if required:
             self.widget = RequiredImageInput()
 
     def pre_validate(self, form: Form) -> None:
         if self._is_uploaded_file(self.data):
-            self.image_format = checked_image_format(self.data.stream)
+            self.image_format = checked_image_format(self.data.stream, self.min_side)
         elif self.required and not self.data:
             raise ValidationError("Choose an image file.")
 

@@ -43,6 +43,7 @@ from storefront.models import (
     IndexGoodsBanner,
     IndexPromotionBanner,
     OrderGoods,
+    SearchSynonym,
     User,
 )
 from storefront.services import validate
@@ -71,9 +72,24 @@ class CategoryView(ShopModelView):
 
 
 class SPUView(ShopModelView):
-    column_list = ("id", "name", "updated_at")
-    column_searchable_list = ("name", "detail")
-    form_columns = ("name", "detail")
+    column_list = ("id", "name", "name_zh", "updated_at")
+    column_searchable_list = ("name", "name_zh", "detail")
+    column_labels = {"name": "Name (English)", "name_zh": "Name (Chinese)"}
+    form_columns = ("name", "name_zh", "detail")
+    form_args = {"name_zh": {"label": "Name (Chinese)", "validators": [Optional(), Length(max=80)],
+                             "description": "Shoppers searching in Chinese find it by this, "
+                                            "e.g. 全脂牛奶"}}
+
+
+class SynonymView(ShopModelView):
+    """Words shoppers use for one thing: a search for any finds what the others would."""
+
+    column_list = ("words", "updated_at")
+    column_searchable_list = ("words",)
+    form_columns = ("words",)
+    form_args = {"words": {"label": "Words that mean the same",
+                           "validators": [InputRequired(), Length(max=255)],
+                           "description": "Separated by commas, e.g. milk, 牛奶, 鲜奶"}}
 
 
 class GalleryInline(InlineFormAdmin):
@@ -96,14 +112,14 @@ class SKUView(ShopModelView):
                             ("goods", "goods.name"), "price", "stock", "sales", "is_on_sale",
                             "updated_at")
     column_editable_list = ("price", "stock", "is_on_sale")
-    form_columns = ("name", "title", "category", "goods", "price", "unit", "stock", "sales",
+    # "sales" is counted by orders, never typed: the list and the details show it
+    form_columns = ("name", "title", "category", "goods", "price", "unit", "stock",
                     "is_on_sale", "default_image")
     form_ajax_refs = {"category": ajax("name"), "goods": ajax("name")}
     form_overrides = {"default_image": MediaImageField}
     form_args = {"default_image": image_field("goods/"),
                  "price": {"validators": price_range()},
-                 "stock": {"validators": int_range(0, MAX_INT)},
-                 "sales": {"validators": int_range(0, MAX_INT)}}
+                 "stock": {"validators": int_range(0, MAX_INT)}}
     inline_models = (GalleryInline(GoodsImage),)
 
     def on_model_delete(self, model: GoodsSKU) -> None:
@@ -257,6 +273,7 @@ def init_admin(app: Flask) -> Admin:
         # endpoint "goods" is the shop's blueprint
         SPUView(Goods, db, "Products (SPU)", catalogue, endpoint="admin_goods", url="goods"),
         SKUView(GoodsSKU, db, "SKUs", catalogue),
+        SynonymView(SearchSynonym, db, "Search synonyms", catalogue),
         GalleryView(GoodsImage, db, "Gallery images", catalogue),
         CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),

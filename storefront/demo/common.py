@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, insert, select
 
+from storefront.demo.chinese import SYNONYMS
 from storefront.extensions import db
-from storefront.models import IndexCategoryGoodsBanner
+from storefront.models import IndexCategoryGoodsBanner, SearchSynonym
 
 NOTHING_CHANGED = "already seeded, nothing changed"
 TILES_PER_KIND = 4  # title links and image tiles per category row, as the homepage shows
@@ -29,6 +30,12 @@ def add_placements(category_id: int, sku_ids: Sequence[int]) -> None:
     ]
     if rows:
         db.session.execute(insert(IndexCategoryGoodsBanner), rows)
+
+
+def add_synonyms() -> None:
+    """The demo's synonym groups, unless staff already keep a list."""
+    if table_is_empty(SearchSynonym):
+        db.session.add_all(SearchSynonym(words=words) for words in SYNONYMS)
 
 
 def table_is_empty(model: type[db.Model]) -> bool:

@@ -29,6 +29,15 @@ SEAFOOD = CategorySpec("Seafood", "seafood", (
         S("Wild tiger prawns 1kg", "Enough for a seafood barbecue", "138.00", "1kg", 15, 33),
     ), "🦐", ("Huge prawns, firm and sweet. Made stock from the heads.",
              "Came on plenty of ice, all very fresh.")),
+    GoodsSpec("Scottish salmon fillets", prose(
+        "Skin-on salmon fillets from Scottish sea lochs, pin-boned and cut thick, with the "
+        "deep orange flesh and fine marbling of a fish raised slowly in cold water.",
+        "Pan-fry skin side down for four minutes, turn and give it one more.",
+    ), (
+        S("Scottish salmon fillets, 2 x 120g", "Skin-on, pin-boned", "24.00", "240g", 60, 187),
+        S("Scottish salmon side 1kg", "A whole side to roast", "89.00", "1kg", 12, 29),
+    ), "🍣", ("Thick fillets, crisp skin in four minutes as promised.",
+             "Roasted the whole side for a party, everyone asked where it came from.")),
     GoodsSpec("Pacific rock oysters", prose(
         "Rock oysters grown in clean, cold tidal waters: plump, creamy and briny. Delivered "
         "live and closed, packed cup-side down.",

@@ -12,6 +12,7 @@ from functools import partial
 
 from sqlalchemy import select
 
+from storefront.demo import chinese
 from storefront.demo.catalogue import (
     CATALOGUE,
     DEMO_USERS,
@@ -20,7 +21,13 @@ from storefront.demo.catalogue import (
     CategorySpec,
     GoodsSpec,
 )
-from storefront.demo.common import NOTHING_CHANGED, add_placements, summary, table_is_empty
+from storefront.demo.common import (
+    NOTHING_CHANGED,
+    add_placements,
+    add_synonyms,
+    summary,
+    table_is_empty,
+)
 from storefront.demo.files import finish, save
 from storefront.demo.pictures import (
     Look,
@@ -95,6 +102,7 @@ def seed_catalogue() -> str:
     slides = _add_slides(seeded)
     promotions = _add_promotions(seeded)
     _add_reviews(seeded)
+    add_synonyms()
     finish()  # every picture on disk before the rows that name them are committed
     db.session.commit()
     n_skus = sum(len(g) for c in seeded.skus for g in c)
@@ -116,7 +124,7 @@ def _add_category(seeded: _Seeded, spec: CategorySpec) -> None:
 def _add_goods(seeded: _Seeded, category: GoodsCategory, spec: GoodsSpec,
                views: list[tuple[int, ...]]               ) -> list[GoodsSKU]:
     """A product and its SKUs; its first SKU shows ``views[0]``: more pictures of it."""
-    goods = Goods(name=spec.name, detail=spec.detail)
+    goods = Goods(name=spec.name, name_zh=chinese.name_zh(spec.name), detail=spec.detail)
     look = seeded.looks[spec.name] = Look(spec.art, category.logo)
     skus = []
     for n, sku_spec in enumerate(spec.skus):

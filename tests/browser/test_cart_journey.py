@@ -58,13 +58,13 @@ def test_a_visitor_fills_a_cart_signs_up_and_changes_it(stack, browse, shot):
     add(page, second, 1, cart_after=3)
     page.goto("/")  # a visitor with a cart: the page with their count, not the file
     expect(page.locator("#cart-count")).to_have_text("3")
-    expect(page.locator(".header-user").get_by_role("link", name="Login")).to_be_visible()
+    expect(page.locator(".header-user").get_by_role("link", name="Sign in")).to_be_visible()
     page.locator("a.cart-badge").click()
     expect(page).to_have_url(f"{stack.url}/cart")
     expect(page.locator("tr.cart-line")).to_have_count(2)
     shot(page, "anonymous-cart")
 
-    page.locator(".header-user").get_by_role("link", name="Register").click()
+    page.locator(".header-user").get_by_role("link", name="Create account").click()
     page.get_by_label("Username", exact=True).fill("newshopper")
     page.get_by_label("Email", exact=True).fill("newshopper@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -126,3 +126,30 @@ def test_staff_take_a_product_off_sale_and_the_cart_shows_it_unavailable(stack, 
     unavailable.get_by_role("button", name=re.compile("^Remove")).click()
     expect(page.locator("tr.cart-line")).to_have_count(1)
     expect(page.locator("#cart-count")).to_have_text("1")
+
+
+def test_a_tile_adds_to_the_cart_without_leaving_the_page(stack, browse, shot, user):
+    page = browse().new_page()
+    page.goto("/")  # nginx's static homepage
+    page.evaluate("() => { window.stillHere = true; }")  # gone if the page reloads
+    tile = page.locator(".cat-row article.tile").first
+    name = tile.locator(".tile-name").inner_text()
+    tile.get_by_role("button", name=f"Add {name} to cart").click()
+    expect(page.locator("#cart-count")).to_have_text("1")
+    note = page.locator(".quick-added")
+    expect(note).to_contain_text(f"Added 1 × {name} to your cart.")
+    assert page.evaluate("() => window.stillHere === true"), "the page reloaded"
+    shot(page, "quick-added")
+    note.get_by_role("link", name="View cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+    expect(page.locator(".cart-line")).to_have_count(1)
+
+    # signed in, on a category list: the form's token is filled in at the edge
+    page.goto("/users/login?next=/list/1")
+    sign_in(page, "alice")
+    page.evaluate("() => { window.stillHere = true; }")
+    second = page.locator(".grid article.tile").nth(1)
+    second.get_by_role("button", name=re.compile(r"^Add .* to cart$")).click()
+    expect(page.locator("#cart-count")).to_have_text("2")  # the visitor's line came along
+    expect(page.locator(".quick-added")).to_contain_text("View cart")
+    assert page.evaluate("() => window.stillHere === true"), "the page reloaded"

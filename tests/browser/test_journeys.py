@@ -48,7 +48,7 @@ def tile(sku: dict) -> str:
 def sign_in(page: Page, username: str) -> None:
     """Fill the shop's sign-in form that ``page`` shows, and send it."""
     expect(page).to_have_url(re.compile(r"/users/login(\?|$)"))
-    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Username or email", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
 
@@ -71,7 +71,7 @@ def test_shopper_opens_a_product_signs_in_and_adds_three_to_the_cart(stack, brow
     home = page.goto("/")
     assert home is not None and home.status == 200
     assert home.body() == stack.static_index(), "anonymous / is not the static file on disk"
-    expect(page.locator(".header-user")).to_contain_text("Login")
+    expect(page.locator(".header-user")).to_contain_text("Sign in")
     expect(page.locator(".carousel")).to_have_class(re.compile(r"\bis-ready\b"))
     shot(page, "static-home")
 
@@ -191,7 +191,7 @@ def test_signing_in_and_out_switches_between_the_app_and_the_static_page(stack, 
     assert static is not None and static.body() == stack.static_index()
     shot(page, "anonymous")
 
-    page.locator(".header-user").get_by_role("link", name="Login").click()
+    page.locator(".header-user").get_by_role("link", name="Sign in").click()
     sign_in(page, "alice")
     expect(page).to_have_url(f"{stack.url}/")
     expect(page.locator(".welcome")).to_have_text("Welcome alice")
@@ -199,7 +199,7 @@ def test_signing_in_and_out_switches_between_the_app_and_the_static_page(stack, 
     assert dynamic is not None and dynamic.status == 200
     assert dynamic.body() != stack.static_index()  # gunicorn's page, for alice alone
     expect(page.locator(".welcome")).to_have_text("Welcome alice")
-    expect(page.locator(".header-user").get_by_role("link", name="Login")).to_have_count(0)
+    expect(page.locator(".header-user").get_by_role("link", name="Sign in")).to_have_count(0)
     shot(page, "signed-in")
 
     with page.expect_navigation(url=f"{stack.url}/users/login") as landed:
@@ -211,8 +211,8 @@ def test_signing_in_and_out_switches_between_the_app_and_the_static_page(stack, 
     assert after.body() == stack.static_index(), "after logout / is not the static file"
     for check in range(2):  # what the browser shows now, and again on a fresh visit
         header = page.locator(".header-user")
-        expect(header.get_by_role("link", name="Login")).to_be_visible()
-        expect(header.get_by_role("link", name="Register")).to_be_visible()
+        expect(header.get_by_role("link", name="Sign in")).to_be_visible()
+        expect(header.get_by_role("link", name="Create account")).to_be_visible()
         expect(page.locator(".welcome")).to_have_count(0)
         expect(page.locator("#cart-count")).to_have_text("0")
         if check == 0:

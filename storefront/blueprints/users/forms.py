@@ -6,7 +6,8 @@ from storefront.identity import display_form
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[InputRequired(), Length(max=40)])
+    # the username or the email: the longest an email may be
+    username = StringField("Username or email", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=128)])
 
 

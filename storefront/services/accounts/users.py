@@ -65,8 +65,10 @@ def create_user(username: str, email: str, password: str, *, is_staff: bool = Fa
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials; an outdated hash is upgraded on the way."""
-    user = db.session.scalar(select(User).where(User.username_canonical == canonical(username)))
+    """The active user with these credentials, ``username`` being the username or the email
+    (no username has an "@"); an outdated hash is upgraded on the way."""
+    column = User.email_canonical if "@" in username else User.username_canonical
+    user = db.session.scalar(select(User).where(column == canonical(username)))
     if user is None or not user.is_active:
         # Spend the same time as a real check, so timing does not reveal which names exist.
         check_no_password(password)

@@ -37,6 +37,7 @@ from storefront.services.pages.cache import Entry
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 from storefront.services.search import query as search_service
+from storefront.services.search import synonyms
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def search(query: search_service.Query) -> Entry | None:
     """A page of search results, or None for a page past the last; raises
     ``search_index.Unavailable`` when the index cannot be read."""
     url = query.url(page=query.page)
-    kept_as = (search_index.stamp(), url)
+    kept_as = (search_index.stamp(), synonyms.version(), url)
     entry = _search_pages.get(kept_as)
     if entry is not None and time.time() - entry.built_at < SEARCH_PAGE_SECONDS:
         return entry

@@ -198,7 +198,8 @@ def _document(sku: GoodsSKU, details: dict[int, str]) -> tantivy.Document:
     words = search_text.document_words
     if sku.goods_id not in details:
         details[sku.goods_id] = words(sku.goods.detail or "")
-    name, goods, title = words(sku.name), words(sku.goods.name), words(sku.title or "")
+    name, title = words(sku.name), words(sku.title or "")
+    goods = words(f"{sku.goods.name} {sku.goods.name_zh or ''}")  # English and Chinese
     return tantivy.Document(
         id=sku.id, name=name, goods=goods, title=title, detail=details[sku.goods_id],
         words=" ".join((name, goods, title)), category=sku.category_id,

@@ -19,11 +19,15 @@ from urllib.parse import urlencode
 
 import tantivy
 from flask import current_app
+from sqlalchemy import func, select
 
+from storefront.extensions import db
+from storefront.models import Goods, GoodsSKU
 from storefront.services import catalog, sorts, validate
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
 from storefront.services.search import index as search_index
+from storefront.services.search import synonyms
 from storefront.services.search import text as search_text
 
 SORTS = sorts.SEARCH
@@ -83,7 +87,9 @@ def results(query: Query) -> dict[str, Any] | None:
         "query": query, "words": words, "sorts": sorts.choices(sorts.SEARCH),
         "shortened": len(query.q) > search_text.MAX_QUERY_CHARS, "suggestion": None,
         "facets": None, "page": None, "tags": [tag.ALL, tag.NAV, tag.SEARCH]}
+    data["categories"] = catalog.list_categories()  # the category bar, as on every aisle
     if not words:
+        data["popular"] = popular_searches()
         return data
     searcher = search_index.searcher()
     text = _text_query(words)
@@ -99,7 +105,20 @@ def results(query: Query) -> dict[str, Any] | None:
     data["page"] = Page(catalog.skus_in_order(ids), query.page, size, found.count)
     data["facets"] = _facets(searcher, _filtered(text, query))
     data["suggestion"] = _suggestion(searcher, words)
+    if not found.count:  # somewhere to go from a page of nothing
+        data["popular"] = popular_searches()
     return data
+
+
+def popular_searches(limit: int = 6) -> list[str]:
+    """What to offer a shopper whose search found nothing: the names of the best-selling
+    products, in English and (the first few) in Chinese; each finds its product."""
+    rows = db.session.execute(
+        select(Goods.name, Goods.name_zh).join(GoodsSKU.goods)
+        .where(GoodsSKU.is_on_sale.is_(True)).group_by(Goods.id, Goods.name, Goods.name_zh)
+        .order_by(func.sum(GoodsSKU.sales).desc(), Goods.id).limit(limit)).all()
+    chinese = [zh for _, zh in rows if zh][:limit // 2]
+    return [name for name, _ in rows][:limit - len(chinese)] + chinese
 
 
 def ranked_ids(text: str, limit: int = 10) -> list[int]:
@@ -137,11 +156,29 @@ def _word_clauses(schema: tantivy.Schema, word: str) -> list[tuple[tantivy.Occur
 
 
 def _text_query(words: list[str]) -> tantivy.Query:
-    """Every word must match (in any field, exactly or nearly)."""
-    schema = search_index.schema()
+    """Every word must match (in any field, exactly or nearly), or one of its synonyms."""
+    schema, known = search_index.schema(), synonyms.groups()
     musts = [(tantivy.Occur.Must, tantivy.Query.boolean_query(clauses))
-             for clauses in (_word_clauses(schema, w) for w in words) if clauses]
+             for clauses in (_synonym_clauses(schema, w, known) for w in words) if clauses]
     return tantivy.Query.boolean_query(musts) if musts else tantivy.Query.empty_query()
+
+
+def _synonym_clauses(schema: tantivy.Schema, word: str, known: list[list[str]]
+                     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The word's own clauses, or (in a synonym group) any of the group's words, each of
+    them whole: "pak choi" needs both its words."""
+    others = synonyms.alternatives(word, known)[1:]
+    if not others:
+        return _word_clauses(schema, word)
+    should, must, make = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Query
+    own = _word_clauses(schema, word)
+    clauses = [(should, make.boolean_query(own))] if own else []
+    for other in others:
+        parts = [make.boolean_query(c) for c in
+                 (_word_clauses(schema, w) for w in search_text.query_words(other)) if c]
+        if parts:
+            clauses.append((should, make.boolean_query([(must, part) for part in parts])))
+    return clauses
 
 
 def _filtered(text: tantivy.Query, query: Query) -> tantivy.Query:

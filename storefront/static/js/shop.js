@@ -121,7 +121,56 @@
     });
   }
 
+  /* Quick add: a tile's Add form posted without leaving the page. The reply is the page a
+     plain post lands on (the product page, or a refusal), filled in for this visitor by
+     the edge: its header count and its message are what this page shows. */
+  function initQuickAdd() {
+    var note = document.createElement("div");
+    note.className = "quick-added";
+    note.setAttribute("role", "status");
+    document.body.appendChild(note);
+    var hide;
+
+    function say(text, ok) {
+      note.textContent = text + " ";
+      if (ok) {
+        var link = document.createElement("a");
+        link.href = "/cart";
+        link.textContent = "View cart";
+        note.appendChild(link);
+      }
+      note.classList.toggle("is-error", !ok);
+      note.classList.add("is-shown");
+      clearTimeout(hide);
+      hide = setTimeout(function () { note.classList.remove("is-shown"); }, 8000);
+    }
+
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches("form[data-quick-add]") || !window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var count = page.getElementById("cart-count");
+            var mine = document.getElementById("cart-count");
+            if (response.ok && count && mine) mine.textContent = count.textContent.trim();
+            var message = page.querySelector(".flashes .alert, .panel-text");
+            say(message ? message.textContent.trim()
+                        : (response.ok ? "Added to your cart." : "Your cart was not changed."),
+                response.ok);
+          });
+        })
+        .catch(function () { form.submit(); /* no answer: the plain post instead */ })
+        .then(function () { button.disabled = false; });
+    });
+  }
+
   document.querySelectorAll("[data-carousel]").forEach(initCarousel);
   document.querySelectorAll("[data-gallery]").forEach(initGallery);
   document.querySelectorAll("form[data-suggest]").forEach(initSuggest);
+  if (document.querySelector("form[data-quick-add]")) initQuickAdd();
 })();
