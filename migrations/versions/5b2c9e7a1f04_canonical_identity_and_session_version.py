@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from storefront.services.identity import (
+from storefront.identity import (
     EMAIL_CANONICAL_MAX,
     USERNAME_CANONICAL_MAX,
     canonical,
