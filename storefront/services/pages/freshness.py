@@ -73,6 +73,12 @@ def record_edit(session: Session, obj: object) -> None:
     stale |= tags.of_edit(obj)
 
 
+def record_tags(session: Session, stale: set[str]) -> None:
+    """Note tags an edit makes stale that the edited row cannot name by itself (an offer:
+    the SKUs it covers, read from the database; services/offers/manage.py)."""
+    session.info.setdefault(RECORD, set()).update(stale)
+
+
 def record_everything(session: Session) -> None:
     """For edits too broad to list (a bulk import): every page is stale."""
     session.info.setdefault(RECORD, set()).add(tags.ALL)
