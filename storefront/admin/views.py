@@ -32,6 +32,7 @@ from storefront.admin.base import (
     thumbnail,
 )
 from storefront.admin.images import MediaImageField
+from storefront.admin.offers import OfferView
 from storefront.extensions import db
 from storefront.models import (
     Goods,
@@ -41,6 +42,7 @@ from storefront.models import (
     IndexCategoryGoodsBanner,
     IndexGoodsBanner,
     IndexPromotionBanner,
+    Offer,
     OrderGoods,
     OrderInfo,
     User,
@@ -294,6 +296,7 @@ def init_admin(app: Flask) -> Admin:
         CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
         PromotionView(IndexPromotionBanner, db, "Promotions", homepage),
+        OfferView(Offer, db, "Offers", homepage),
         UserView(User, db, "Users", people),
         OrderView(OrderInfo, db, "Orders", people),
         OrderLineView(OrderGoods, db, "Order lines & reviews", people),

@@ -77,11 +77,10 @@ def check(offer: Offer) -> None:
     if offer.ends_at <= offer.starts_at:
         raise OfferError("the offer ends before it starts: the end must be after the start")
     _check_kind(offer)
-    targets = [bool(offer.skus), offer.goods_id is not None, offer.category_id is not None]
+    targets = [bool(offer.skus), offer.goods is not None, offer.category is not None]
     if sum(targets) != 1:
         raise OfferError("choose what the offer covers: SKUs, a product or a category "
                          "(exactly one)")
-    _check_target_exists(offer)
     if offer.kind == Offer.FIXED:
         _check_fixed_below_normal(offer)
 
@@ -106,14 +105,14 @@ def _check_kind(offer: Offer) -> None:
         raise OfferError("choose a kind: --percent, --fixed-price or --multibuy")
 
 
-def _check_target_exists(offer: Offer) -> None:
-    if offer.goods_id is not None and db.session.get(Goods, offer.goods_id) is None:
-        raise OfferError(f"there is no product {offer.goods_id}")
-    if offer.category_id is not None and db.session.get(GoodsCategory, offer.category_id) is None:
-        raise OfferError(f"there is no category {offer.category_id}")
-    if offer.promotion_id is not None and db.session.get(IndexPromotionBanner,
-                                                         offer.promotion_id) is None:
-        raise OfferError(f"there is no promotion banner {offer.promotion_id}")
+def _get(model: type, ident: int | None, what: str):
+    """The row a typed id names (None for none), or a plain refusal."""
+    if ident is None:
+        return None
+    row = db.session.get(model, ident)
+    if row is None:
+        raise OfferError(f"there is no {what} {ident}")
+    return row
 
 
 def _check_fixed_below_normal(offer: Offer) -> None:
@@ -126,10 +125,12 @@ def _check_fixed_below_normal(offer: Offer) -> None:
 
 
 def _covered(offer: Offer):
+    """Its SKUs, from the relationships (what a form or the CLI set; the id columns follow
+    only at the flush)."""
     return select(GoodsSKU).where(or_(
         GoodsSKU.id.in_([s.id for s in offer.skus]),
-        GoodsSKU.goods_id == offer.goods_id,
-        GoodsSKU.category_id == offer.category_id))
+        GoodsSKU.goods_id == (offer.goods.id if offer.goods else None),
+        GoodsSKU.category_id == (offer.category.id if offer.category else None)))
 
 
 def record(session: Session, offer: Offer) -> None:
@@ -144,13 +145,15 @@ def record(session: Session, offer: Offer) -> None:
         return {v for v in (*history.added, *history.unchanged, *history.deleted)
                 if v is not None}
 
-    sku_ids = {s.id for s in values("skus") if s.id is not None}
+    offer.goods, offer.category  # noqa: B018 -- loaded, for the same reason
+    ids = {attr: {o.id for o in values(attr) if o.id is not None}
+           for attr in ("skus", "goods", "category")}
     rows = session.execute(select(GoodsSKU.id, GoodsSKU.category_id, GoodsSKU.goods_id).where(
-        or_(GoodsSKU.id.in_(sku_ids), GoodsSKU.goods_id.in_(values("goods_id")),
-            GoodsSKU.category_id.in_(values("category_id"))))).all()
+        or_(GoodsSKU.id.in_(ids["skus"]), GoodsSKU.goods_id.in_(ids["goods"]),
+            GoodsSKU.category_id.in_(ids["category"])))).all()
     stale = {tags.SEARCH, *(t for r in rows for t in (
         tags.sku(r.id), tags.category_skus(r.category_id), tags.goods_skus(r.goods_id)))}
-    if values("promotion_id"):
+    if values("promotion") or values("promotion_id"):
         stale.add(tags.HOME)
     freshness.record_tags(session, stale)
 
@@ -181,9 +184,11 @@ def create(name: str, *, percent: int | None = None, fixed_price: str | None = N
                             (Offer.MULTIBUY, multibuy)) if v is not None]
     if len(kinds) != 1:
         raise OfferError("choose one kind: --percent, --fixed-price or --multibuy")
-    offer = Offer(name=name.strip(), kind=kinds[0], percent=percent, goods_id=goods_id,
-                  category_id=category_id, starts_at=parse_moment(starts),
-                  ends_at=parse_moment(ends), promotion_id=promotion_id)
+    offer = Offer(name=name.strip(), kind=kinds[0], percent=percent,
+                  goods=_get(Goods, goods_id, "product"),
+                  category=_get(GoodsCategory, category_id, "category"),
+                  promotion=_get(IndexPromotionBanner, promotion_id, "promotion banner"),
+                  starts_at=parse_moment(starts), ends_at=parse_moment(ends))
     if fixed_price is not None:
         offer.fixed_price = parse_money(fixed_price)
     if multibuy is not None:
