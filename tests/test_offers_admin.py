@@ -31,6 +31,7 @@ def test_staff_add_an_offer_in_the_shops_time_zone(app, staff_client, shop):
         "category": str(shop.fruit), "starts_at": "2026-12-05T00:00",
         "ends_at": "2026-12-06T23:59"})
     assert response.status_code == 302, text(response)
+    db.session.rollback()  # a fresh transaction sees what the admin's request committed
     offer = db.session.scalar(select(Offer))
     assert offer.starts_at == datetime(2026, 12, 4, 23, 0, tzinfo=UTC)  # CET is UTC+1
     assert (offer.kind, offer.percent, offer.category_id) == ("percent", 30, shop.fruit)
