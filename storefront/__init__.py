@@ -50,6 +50,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.info.views import bp as info_bp
+    from storefront.blueprints.offers.views import bp as offers_bp
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
     from storefront.web import app as web
@@ -57,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(info_bp)
+    app.register_blueprint(offers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(cart_bp, url_prefix="/cart")

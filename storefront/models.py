@@ -260,7 +260,8 @@ class OrderGoods(TimestampMixin, db.Model):
 class UTCDateTime(TypeDecorator):
     """A moment stored as naive UTC (MariaDB's DATETIME has no zone) and read back aware:
     an offer's start and end compare with ``datetime.now(UTC)`` and convert to SHOP_TIMEZONE
-    for display, whichever backend stored them. A naive value is refused: its zone is a guess."""
+    for display, whichever backend stored them. A naive value is refused: its zone is a guess.
+    Kept to the second, as MariaDB's DATETIME keeps it, so both backends agree on a boundary."""
 
     impl = DateTime
     cache_ok = True
@@ -270,7 +271,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("an offer's moments need a time zone")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)

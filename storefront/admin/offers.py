@@ -91,6 +91,7 @@ class OfferView(ShopModelView):
         except manage.OfferError as exc:
             raise ValidationError(str(exc)) from exc
         manage.record(db.session, model)
+        manage.point_banner(db.session, model)
 
     def on_model_delete(self, model: Offer) -> None:
         manage.record(db.session, model)

@@ -198,8 +198,17 @@ def create(name: str, *, percent: int | None = None, fixed_price: str | None = N
         check(offer)
     db.session.add(offer)
     record(db.session, offer)
+    point_banner(db.session, offer)
     db.session.commit()
     return offer
+
+
+def point_banner(session: Session, offer: Offer) -> None:
+    """A banner linked to an offer leads to the offer's page (what it covers)."""
+    if offer.promotion is not None:
+        if offer.id is None:
+            session.flush()  # the id goes into the address
+        offer.promotion.url = f"/offers/{offer.id}"
 
 
 def _skus(sku_ids: tuple[int, ...]) -> list[GoodsSKU]:
