@@ -12,6 +12,7 @@ from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services.cart import stock
+from storefront.services.offers import schedule as boundaries
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
@@ -62,6 +63,7 @@ def sweep_pages() -> int:
     the headers count carts by, built again (services/cart/stock.py). On a node of several: first
     the catch-up, in case a save's broadcast never came."""
     stock.rebuild()
+    boundaries.expire_due()  # the worker's own guard does it too; this is the safety net
     if current_app.config["PAGES_BROADCAST_QUEUE"]:
         freshness.catch_up()  # in case this node missed a broadcast
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))

@@ -31,6 +31,7 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services import catalog
 from storefront.services.offers import pages as offer_pages
+from storefront.services.offers import schedule as boundaries
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, ssi, tags
@@ -193,6 +194,7 @@ def publish(key: str) -> bool:
         page_files.remove([key])
         return False
     page_files.write(entry)
+    boundaries.guard(entry)  # its files go when an offer on it starts or ends
     if page_cache.stale_since(since, entry.tags):
         page_files.remove([key])
         freshness.schedule_render([key])
