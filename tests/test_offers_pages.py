@@ -140,3 +140,21 @@ def test_a_cached_page_is_not_served_past_its_price_boundary(client, shop):
     while datetime.now(UTC) < starts and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "6.93" in text(client.get(f"/goods/{shop.apples}"))
+
+
+def test_the_demo_runs_its_promotions_as_offers_and_one_starts_by_itself(runner, client):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "offers" in result.output
+    home = text(client.get("/"))
+    for name in ("Fruit festival", "Seafood Friday", "Weekend barbecue", "Freezer favourites"):
+        banner = db.session.query(IndexPromotionBanner).filter_by(name=name).one()
+        assert banner.url.startswith("/offers/"), name
+        covered = text(client.get(banner.url))
+        assert "offer-badge" in covered, name
+    assert "30% off" in home and "was </span>$9.90" in home  # the apples' tile
+    starting = db.session.query(Offer).filter_by(name="Breakfast hour").one()
+    assert timedelta(0) < starting.starts_at - datetime.now(UTC) <= timedelta(minutes=1)
+    # every demo SKU knows what it holds
+    assert db.session.query(GoodsSKU).filter(GoodsSKU.unit_quantity.is_(None)).count() == 0
+    assert runner.invoke(args=["seed-demo"]).output.strip().endswith("nothing changed).")
