@@ -155,7 +155,7 @@ def record(session: Session, offer: Offer) -> None:
         tags.sku(r.id), tags.category_skus(r.category_id), tags.goods_skus(r.goods_id)))}
     if values("promotion") or values("promotion_id"):
         stale.add(tags.HOME)
-    freshness.record_tags(session, stale)
+    freshness.record_tags(session, stale, search_skus={r.id for r in rows})
 
 
 def end(offer_id: int, at: datetime | None = None) -> Offer:

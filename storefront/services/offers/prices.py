@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.models import Offer, offer_sku
@@ -66,15 +67,17 @@ def terms_of(offer: Offer) -> Terms:
                  bundle_price=offer.bundle_price)
 
 
-def quotes(skus: Iterable[Any], at: datetime | None = None) -> Quotes:
-    """Every SKU's quote at ``at`` (default: now): one query, none for no SKUs."""
+def quotes(skus: Iterable[Any], at: datetime | None = None,
+           session: Session | None = None) -> Quotes:
+    """Every SKU's quote at ``at`` (default: now): one query, none for no SKUs. ``session``:
+    another than ``db.session`` (the search index reads in one of its own after a commit)."""
     at = at or now()
     skus = {_get(s, "id"): s for s in skus}
     if not skus:
         return Quotes()
     found = Quotes()
     applying: dict[int, list[Terms]] = {i: [] for i in skus}
-    for offer, targeted in _touching(skus.values(), at):
+    for offer, targeted in _touching(skus.values(), at, session or db.session):
         moment = offer.starts_at if offer.starts_at > at else offer.ends_at
         found.boundary = moment if found.boundary is None else min(found.boundary, moment)
         if offer.starts_at > at:
@@ -90,12 +93,13 @@ def quotes(skus: Iterable[Any], at: datetime | None = None) -> Quotes:
     return found
 
 
-def _touching(skus: Iterable[Any], at: datetime) -> list[tuple[Offer, set[int]]]:
+def _touching(skus: Iterable[Any], at: datetime, session: Session
+              ) -> list[tuple[Offer, set[int]]]:
     """The offers not yet ended at ``at`` on any of ``skus``, each with the SKU ids it names
     one by one (one query: the SKU links come along as rows of an outer join)."""
     skus = list(skus)
     ids = {_get(s, "id") for s in skus}
-    rows = db.session.execute(
+    rows = session.execute(
         select(Offer, offer_sku.c.sku_id)
         .outerjoin(offer_sku, offer_sku.c.offer_id == Offer.id)
         .where(Offer.ends_at > at,

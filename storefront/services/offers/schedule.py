@@ -21,69 +21,40 @@ wait for Redis, and the app serves the pages meanwhile from the database).
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import threading
 import time
-from pathlib import Path
 
 from flask import Flask
 
+from storefront.services.offers import markers
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness
-from storefront.services.pages.cache import Entry
 
 log = logging.getLogger(__name__)
 
 GUARD_SECONDS = 0.2  # how late a file can be removed after its boundary, at most
-FOLDER = ".boundaries"
-
-
-def _root() -> Path:
-    return page_files.folder() / FOLDER
-
-
-def guard(entry: Entry) -> None:
-    """Note that ``entry``'s files must go at its boundary (none: nothing to do)."""
-    if entry.fresh_until is None:
-        return
-    slot = _root() / str(int(entry.fresh_until * 1000))
-    slot.mkdir(parents=True, exist_ok=True)
-    (slot / entry.key).touch()
-
-
-def next_boundary() -> float | None:
-    """The earliest boundary still guarded (epoch seconds), or None."""
-    try:
-        names = [int(p.name) for p in _root().iterdir() if p.name.isdigit()]
-    except FileNotFoundError:
-        return None
-    return min(names) / 1000 if names else None
 
 
 def expire_due(now: float | None = None) -> set[str]:
-    """Remove the files of every page whose boundary has passed; queue their renders."""
-    now = time.time() if now is None else now
-    try:
-        slots = [p for p in _root().iterdir() if p.name.isdigit() and int(p.name) <= now * 1000]
-    except FileNotFoundError:
-        return set()
+    """Remove the files of every page whose boundary has passed and queue their renders;
+    index again the SKUs whose search price changed. Returns the page keys."""
     keys: set[str] = set()
-    for slot in sorted(slots, key=lambda p: int(p.name)):
-        # renamed away first: a marker added to the slot after this read is not lost with it
-        taken = slot.with_name(f".{slot.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            os.replace(slot, taken)
-        except FileNotFoundError:  # another process took it
-            continue
-        due = {p.name for p in taken.iterdir()}
-        page_files.remove(due)  # before the marker goes: a crash here leaves it for later
-        shutil.rmtree(taken, ignore_errors=True)
-        keys |= due
+    for due in markers.take_due(time.time() if now is None else now):
+        skus = {int(n.removeprefix(markers.SEARCH_PRICE)) for n in due
+                if n.startswith(markers.SEARCH_PRICE)}
+        pages = due - {f"{markers.SEARCH_PRICE}{i}" for i in skus}
+        page_files.remove(pages)  # before the marker goes: a crash here leaves it for later
+        if skus:
+            freshness.update_search(skus, set(), set())
+        keys |= pages
     if keys:
         log.info("price boundary passed: %d page files removed", len(keys))
         freshness.schedule_render(keys)
     return keys
+
+
+guard = markers.guard
+next_boundary = markers.next_boundary
 
 
 def start_guard(app: Flask) -> threading.Thread:

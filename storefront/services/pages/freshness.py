@@ -73,10 +73,13 @@ def record_edit(session: Session, obj: object) -> None:
     stale |= tags.of_edit(obj)
 
 
-def record_tags(session: Session, stale: set[str]) -> None:
+def record_tags(session: Session, stale: set[str], search_skus: Iterable[int] = ()) -> None:
     """Note tags an edit makes stale that the edited row cannot name by itself (an offer:
-    the SKUs it covers, read from the database; services/offers/manage.py)."""
+    the SKUs it covers, read from the database; services/offers/manage.py), and SKUs whose
+    search entry (their price) must be redone after the commit."""
     session.info.setdefault(RECORD, set()).update(stale)
+    if search_skus:
+        session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))[0].update(search_skus)
 
 
 def record_everything(session: Session) -> None:
