@@ -114,3 +114,16 @@ def test_rounding_is_stable(price, count, offers):
     # the price of one item is the line rule with a count of one, multibuys aside
     assert rules.unit(price, offers).total == rules.line(
         price, 1, [t for t in offers if not t.is_multibuy]).total
+
+
+def test_ends_is_said_as_a_shopper_reads_it(app):
+    from storefront.services.offers.pages import ends_label
+
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # a Friday
+    monday_midnight = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+    assert ends_label(monday_midnight, friday) == "Ends Sunday"
+    assert ends_label(datetime(2026, 12, 4, 23, 0, tzinfo=UTC), friday) == "Ends today"
+    assert ends_label(datetime(2026, 12, 5, 12, 0, tzinfo=UTC), friday) == "Ends tomorrow"
+    assert ends_label(datetime(2026, 12, 24, 12, 0, tzinfo=UTC), friday) == "Ends 24 Dec"
+    app.config["SHOP_TIMEZONE"] = "America/New_York"  # Sunday 19:00 there
+    assert ends_label(monday_midnight, friday) == "Ends Sunday"

@@ -39,8 +39,7 @@ def _cards(value: Any) -> Iterator[Data]:
         yield from _cards(value.items)
 
 
-def priced(data: Data | None, at: datetime | None = None,
-           extra_boundary: datetime | None = None) -> Data | None:
+def priced(data: Data | None, at: datetime | None = None) -> Data | None:
     """``data`` with every SKU card priced at ``at`` (default now), and its boundary."""
     if data is None:
         return None
@@ -49,10 +48,19 @@ def priced(data: Data | None, at: datetime | None = None,
     found = prices.quotes(cards, at)
     for card in cards:
         label(card, found.by_sku[card["id"]], at)
-    boundaries = [b for b in (found.boundary, extra_boundary,
+    # "Ends tomorrow" is wrong the next day: a page that says when an offer ends is kept
+    # until the shop's midnight at most
+    midnight = _next_midnight(at) if any(card["ends"] for card in cards) else None
+    boundaries = [b for b in (found.boundary, midnight,
                               _epoch_to_datetime(data.get("price_boundary"))) if b]
     data["price_boundary"] = min(boundaries).timestamp() if boundaries else None
     return data
+
+
+def _next_midnight(at: datetime) -> datetime:
+    tz = zone()
+    day = at.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
 
 
 def _epoch_to_datetime(value: float | None) -> datetime | None:
