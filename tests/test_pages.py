@@ -404,6 +404,7 @@ def test_redis_keeps_each_page_once_as_plain_data_with_a_set_per_tag(client, app
     stored = raw.get(f"{prefix}page:goods:{shop.apples}")
     assert stored.startswith(b"!")  # Flask-Caching's pickle marker
     value = PlainUnpickler(io.BytesIO(stored[1:])).load()
-    assert set(value) == {"key", "html", "anonymous", "tags", "built_at"}
+    # fresh_until: when its prices next change (an offer starts or ends), or None
+    assert set(value) == {"key", "html", "anonymous", "tags", "built_at", "fresh_until"}
     members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
     assert members == {f"goods:{shop.apples}".encode()}
