@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,18 +64,24 @@ def measure(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn) ->
 
 def _watch(shown: list[Page], price: str, boundary: float
            ) -> tuple[dict[str, float], dict[str, float]]:
-    served: dict[str, float] = {}
-    written: dict[str, float] = {}
-    while time.time() < boundary + TIMEOUT_S and (len(served) < len(shown)
-                                                   or len(written) < len(shown)):
-        for page in shown:
-            asked = time.time()
-            if page.name not in served and price in page.body():
-                served[page.name] = asked - boundary
-            if page.name not in written and page.file_has(price):
-                written[page.name] = time.time() - boundary
-        time.sleep(0.005)
-    return served, written
+    """Each page polled by a thread of its own (a slow render of one must not delay the look
+    at another): seconds after ``boundary`` until nginx sent it at ``price``, and until its
+    file on disk had that price."""
+    def one(page: Page) -> tuple[float | None, float | None]:
+        served = written = None
+        while time.time() < boundary + TIMEOUT_S and (served is None or written is None):
+            asked = time.time()  # what the page was when the request left
+            if served is None and price in page.body():
+                served = asked - boundary
+            if written is None and page.file_has(price):
+                written = time.time() - boundary
+            time.sleep(0.005)
+        return served, written
+
+    with ThreadPoolExecutor(len(shown)) as pool:
+        found = dict(zip((p.name for p in shown), pool.map(one, shown), strict=True))
+    return ({k: s for k, (s, _) in found.items() if s is not None},
+            {k: w for k, (_, w) in found.items() if w is not None})
 
 
 def line(result: dict[str, Any]) -> str:
