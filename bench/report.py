@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import cluster
+from bench import cluster, offer_start
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -104,7 +104,8 @@ def other_lines(results: dict[str, Any]) -> list[str]:
         f"{rec['p99_ms_recycled']:.1f} ms, {rec['restarts']} restarts incl. warm-up) vs never: "
         f"{rec['rps_kept']:.0f} req/s (p99 {rec['p99_ms_kept']:.1f} ms), "
         f"{_num(rec['ratio'], '.2f')}x; {rec['errors']} errors.",
-    ] + ([search_line(results["search"])] if "search" in results else []) + (
+    ] + ([offer_start.line(results["offer_start"])] if "offer_start" in results else []) + (
+        [search_line(results["search"])] if "search" in results else []) + (
         [cluster.line(results["cluster"])] if "cluster" in results else []) + [
         f"Logged by the app during the staff saves: {n} x {what}"
          for what, n in results.get("app_warnings_in_bench", {}).items()]

@@ -31,7 +31,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import cluster, figures, memory, procs, queries, report, saves, search_figure, wrk
+from bench import (
+    cluster,
+    figures,
+    memory,
+    offer_start,
+    procs,
+    queries,
+    report,
+    saves,
+    search_figure,
+    wrk,
+)
 from bench import shop as shop_mod
 
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
@@ -110,6 +121,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log(f"freshness through nginx: {saves.SAVES} timed saves and a burst of {saves.BURST}, "
         "with a real Celery worker")
     fresh = saves.measure(shop, app, cat, settings)
+    log("an offer's start through nginx: renders and time until every page file is fresh")
+    started_offer = offer_start.measure(shop, app, cat, settings)
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
@@ -118,7 +131,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log("cluster: the homepage through the balancer with 1 and 3 nodes, then a Redis failover")
     clustered = cluster.measure(load)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
-            "freshness": fresh, "memory": mem, "search": found, "cluster": clustered,
+            "freshness": fresh, "offer_start": started_offer, "memory": mem,
+            "search": found, "cluster": clustered,
             "app_warnings_in_bench": dict(repeats.counts)}
 
 
@@ -144,7 +158,7 @@ def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
-    parser.add_argument("--only", choices=["search"],
+    parser.add_argument("--only", choices=["search", "offers"],
                         help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
@@ -163,6 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     shop = shop_mod.create(workdir)
     ok = False
     try:
+        if only == "offers":
+            app = shop.app()
+            with contextlib.redirect_stdout(io.StringIO()):
+                cat = shop_mod.prepare(shop, app, CATEGORIES, SKUS)
+            line = offer_start.line(offer_start.measure(shop, app, cat, settings))
+            ok = True
+            print(line)
+            return 0
         if only == "search":
             line = report.search_line(measure_search(shop, load, settings))
             ok = True

@@ -85,3 +85,12 @@ def post_fork(server, worker) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+def post_worker_init(worker) -> None:
+    """Each worker also removes page files whose price boundary has passed (an offer
+    started or ended), so nginx never sends an old price even while the Celery worker is
+    down (storefront/services/offers/schedule.py)."""
+    from storefront.services.offers import schedule
+
+    schedule.start_guard(worker.wsgi)

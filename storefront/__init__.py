@@ -66,6 +66,7 @@ def _init_web(app: Flask) -> None:
     from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.info.views import bp as info_bp
+    from storefront.blueprints.offers.views import bp as offers_bp
     from storefront.blueprints.orders.views import bp as orders_bp
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
@@ -74,6 +75,7 @@ def _init_web(app: Flask) -> None:
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(info_bp)
+    app.register_blueprint(offers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(cart_bp, url_prefix="/cart")

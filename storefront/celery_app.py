@@ -22,6 +22,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    # page files go at their price boundaries (services/offers/schedule.py); one that passed
+    # while this worker was down goes as it starts
+    signals.worker_ready.connect(lambda **_: _guard_boundaries(app), weak=False)
     every = float(app.config["PAGES_POLL_SECONDS"])
     if every > 0:
         signals.worker_ready.connect(lambda **_: _poll_changes(app, every), weak=False)
@@ -43,6 +46,12 @@ def _poll_changes(app: Flask, every: float) -> None:
                     task_log.warning("reading the log of stale pages failed", exc_info=True)
 
     threading.Thread(target=loop, name="pages-poll", daemon=True).start()
+
+
+def _guard_boundaries(app: Flask) -> None:
+    from storefront.services.offers import schedule
+
+    schedule.start_guard(app)
 
 
 # Task lifecycle lines, in the same logfmt as the request log.

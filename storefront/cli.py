@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from storefront.cli_offers import offers_group
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services.accounts import users as accounts
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_reindex_command)
     app.cli.add_command(catch_up_pages_command)
     app.cli.add_command(slots_group)
+    app.cli.add_command(offers_group)
 
 
 @click.command("seed-demo")

@@ -73,6 +73,9 @@ class Defaults:
     LOG_LEVEL = "INFO"
     SQL_COUNT_HEADER = False  # benchmarks: X-SQL-Queries on every response
     LIST_PAGE_SIZE = 12
+    # The shop's clock for offers: times typed without a zone (CLI, admin) are read in it and
+    # "Ends Sunday" is said in it. Stored times are UTC whatever it is.
+    SHOP_TIMEZONE = "UTC"
     SEARCH_PAGES_KEPT = 512  # search results pages kept per process (~20 KB each)
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
@@ -155,6 +158,7 @@ ENV_NAMES = {
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "SHOP_TIMEZONE": "SHOP_TIMEZONE",
 }
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
+    Column,
     ColumnElement,
     DateTime,
     ForeignKey,
@@ -19,7 +21,9 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Table,
     Text,
+    TypeDecorator,
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -115,6 +119,10 @@ class GoodsSKU(TimestampMixin, db.Model):
     # (services/orders/reviews.py adds each review in its own transaction)
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What one SKU holds, for unit prices ($/kg, $/l, $ each): 500 + "g", 6 + "each", 1 + "l".
+    # Data, not parsed from the name; None: no unit price shown (services/offers/units.py).
+    unit_quantity: Mapped[Decimal | None] = mapped_column(Numeric(10, 3), nullable=True)
+    unit_measure: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     category: Mapped[GoodsCategory] = relationship(back_populates="skus")
     goods: Mapped[Goods] = relationship(back_populates="skus")
@@ -344,6 +352,8 @@ class OrderGoods(TimestampMixin, db.Model):
     unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
     count: Mapped[int] = mapped_column(Integer, default=1)
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # what the line cost, offers applied (a multibuy is not price x count); None: the seed's
+    total: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1-5; None: no stars given
     comment: Mapped[str] = mapped_column(String(500), default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: not reviewed
@@ -351,9 +361,85 @@ class OrderGoods(TimestampMixin, db.Model):
     order: Mapped[OrderInfo] = relationship(back_populates="lines")
     sku: Mapped[GoodsSKU] = relationship()
 
+    @property
+    def line_total(self) -> Decimal:
+        return self.total if self.total is not None else self.price * self.count
+
     @validates("comment", "rating")
     def _reviewed(self, key: str, value: object) -> object:
         # whoever writes a review (the shopper, the seed, staff) dates it
         if value and self.reviewed_at is None:
             self.reviewed_at = self.created_at or utcnow()
         return value
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment stored as naive UTC (MariaDB's DATETIME has no zone) and read back aware:
+    an offer's start and end compare with ``datetime.now(UTC)`` and convert to SHOP_TIMEZONE
+    for display, whichever backend stored them. A naive value is refused: its zone is a guess.
+    Kept to the second, as MariaDB's DATETIME keeps it, so both backends agree on a boundary."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("an offer's moments need a time zone")
+        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+offer_sku = Table(
+    "offer_sku", db.metadata,
+    Column("offer_id", ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True),
+    Column("sku_id", ForeignKey("goods_sku.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+    **MYSQL_UTF8,
+)
+
+
+class Offer(TimestampMixin, db.Model):
+    """A price offer (services/offers): a kind with its numbers, a target, a time window.
+
+    Kinds: ``percent`` off (1-90), a ``fixed`` price per item, or a ``multibuy``: buy
+    ``buy_count`` and pay for ``pay_count`` of them ("3for2") or pay ``bundle_price`` for
+    them ("2for5.00"). Targets: the SKUs in ``skus``, or every spec of ``goods_id``, or every
+    SKU of ``category_id``. It applies from ``starts_at`` (included) to ``ends_at`` (excluded).
+    """
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        Index("ix_offer_window", "ends_at", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="window"),
+        MYSQL_UTF8,
+    )
+
+    PERCENT, FIXED, MULTIBUY = "percent", "fixed", "multibuy"
+
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    percent: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    fixed_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
+    buy_count: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    pay_count: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    bundle_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("goods_category.id"),
+                                                    nullable=True, index=True)
+    goods_id: Mapped[int | None] = mapped_column(ForeignKey("goods.id"), nullable=True,
+                                                 index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    promotion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("index_promotion_banner.id", ondelete="SET NULL"), nullable=True, index=True)
+
+    skus: Mapped[list[GoodsSKU]] = relationship(secondary=offer_sku)
+    category: Mapped[GoodsCategory | None] = relationship()
+    goods: Mapped[Goods | None] = relationship()
+    promotion: Mapped[IndexPromotionBanner | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services import ladders
 from storefront.services.cart import stock
+from storefront.services.offers import schedule as boundaries
 from storefront.services.orders import best_sellers, mail, slots
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, purge, renders
@@ -71,6 +72,7 @@ def sweep_pages() -> int:
     the headers count carts by, built again (services/cart/stock.py). On a node of several: first
     the catch-up, in case a save's broadcast never came (the purge targets' sweep)."""
     stock.rebuild()
+    boundaries.expire_due()  # the worker's own guard does it too; this is the safety net
     purge.sweep()
     fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
     due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]

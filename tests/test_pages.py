@@ -44,12 +44,14 @@ def test_warm_pages_run_no_sql_for_anonymous_visitors(client, shop):
         assert statements == [], path
 
 
-def test_a_cold_list_page_costs_three_queries_then_none(app, client, shop):
+def test_a_cold_list_page_costs_six_queries_then_none(app, client, shop):
+    # by price: the categories, the category's prices and their offers (the order offers
+    # make), the page's rows, new arrivals, the offers of the SKUs shown (test_query_counts)
     with count_queries() as cold:
         client.get(f"/list/{shop.fruit}?sort=price")
     with count_queries() as warm_:
         client.get(f"/list/{shop.fruit}?sort=price")
-    assert (len(cold), len(warm_)) == (3, 0)
+    assert (len(cold), len(warm_)) == (6, 0)
 
 
 def test_anonymous_pages_are_public_conditional_tagged_and_set_no_cookie(client, shop):
@@ -402,6 +404,7 @@ def test_redis_keeps_each_page_once_as_plain_data_with_a_set_per_tag(client, app
     stored = raw.get(f"{prefix}page:goods:{shop.apples}")
     assert stored.startswith(b"!")  # Flask-Caching's pickle marker
     value = PlainUnpickler(io.BytesIO(stored[1:])).load()
-    assert set(value) == {"key", "html", "anonymous", "tags", "built_at"}
+    # fresh_until: when its prices next change (an offer starts or ends), or None
+    assert set(value) == {"key", "html", "anonymous", "tags", "built_at", "fresh_until"}
     members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
     assert members == {f"goods:{shop.apples}".encode()}

@@ -66,6 +66,7 @@ def upgrade():
         batch_op.add_column(sa.Column('name', sa.String(length=80), server_default='', nullable=False))
         batch_op.add_column(sa.Column('unit', sa.String(length=20), server_default='', nullable=False))
         batch_op.add_column(sa.Column('rating', sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column('total', sa.Numeric(precision=10, scale=2), nullable=True))
         batch_op.add_column(sa.Column('reviewed_at', sa.DateTime(), nullable=True))
         # new first: MariaDB's foreign key on sku_id needs an index that starts with it
         batch_op.create_index('ix_order_goods_sku_reviewed', ['sku_id', 'reviewed_at'], unique=False)
@@ -131,6 +132,7 @@ def downgrade():
         batch_op.drop_column('recipient')
 
     with op.batch_alter_table('order_goods', schema=None) as batch_op:
+        batch_op.drop_column('total')
         batch_op.create_index(batch_op.f('ix_order_goods_sku_created'), ['sku_id', 'created_at'], unique=False)
         batch_op.drop_index('ix_order_goods_sku_reviewed')
         batch_op.drop_column('reviewed_at')

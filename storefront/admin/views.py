@@ -32,6 +32,7 @@ from storefront.admin.base import (
 )
 from storefront.admin.dashboard import DashboardView
 from storefront.admin.images import MediaImageField
+from storefront.admin.offers import OfferView
 from storefront.admin.orders import views as order_views
 from storefront.extensions import db
 from storefront.models import (
@@ -42,6 +43,7 @@ from storefront.models import (
     IndexCategoryGoodsBanner,
     IndexGoodsBanner,
     IndexPromotionBanner,
+    Offer,
     OrderGoods,
     SearchSynonym,
     User,
@@ -278,6 +280,7 @@ def init_admin(app: Flask) -> Admin:
         CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
         PromotionView(IndexPromotionBanner, db, "Promotions", homepage),
+        OfferView(Offer, db, "Offers", homepage),
         UserView(User, db, "Users", people),
         *order_views(),
         OrderLineView(OrderGoods, db, "Order lines & reviews", people),

@@ -22,7 +22,10 @@ from __future__ import annotations
 import click
 
 from storefront.demo.handwritten import seed_catalogue
+from storefront.demo.offers import add_offers, fill_unit_quantities
 from storefront.demo.synthetic import seed_synthetic
+from storefront.extensions import db
+from storefront.services.pages import freshness
 
 __all__ = ["seed", "seed_catalogue", "seed_synthetic"]
 
@@ -37,6 +40,13 @@ def seed(n_categories: int | None, skus_per_category: int | None) -> str:
             "Give both --categories and --skus-per-category, or neither for the demo catalogue."
         )
     if n_categories is None or skus_per_category is None:
-        return seed_catalogue()
+        summary = seed_catalogue()
+        # offers and unit quantities go in even onto a catalogue seeded before they existed
+        filled, offers = fill_unit_quantities(), add_offers()
+        if filled or offers:
+            freshness.record_everything(db.session)  # prices on every page may change
+        db.session.commit()
+        return summary + (f"; {offers} offers" if offers else "") + (
+            f"; unit quantities for {filled} SKUs" if filled else "")
     return seed_synthetic(n_categories, skus_per_category)
 

@@ -26,6 +26,7 @@ from storefront.models import (
     User,
 )
 from storefront.services import sorts
+from storefront.services.offers import pages as offer_pages
 from storefront.services.orders import bands
 from storefront.services.pages import tags as tag
 from storefront.services.pagination import Page
@@ -52,6 +53,11 @@ def sku_card(sku: GoodsSKU) -> Data:
         "image": sku.default_image,
         "rating": round(sku.rating_total / sku.rating_count, 1) if sku.rating_count else None,
         "ratings": sku.rating_count,
+        # what the price rule and the unit price need (services/offers/pages.py)
+        "goods_id": sku.goods_id,
+        "category_id": sku.category_id,
+        "unit_quantity": sku.unit_quantity,
+        "unit_measure": sku.unit_measure,
     }
 
 
@@ -210,6 +216,27 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
     if category is None or page < 1:
         return None
     size = current_app.config["LIST_PAGE_SIZE"]
+    if sort in (sorts.PRICE, sorts.PRICE_DESC):  # by the price shoppers pay now, offers applied
+        cards, total, boundary = offer_pages.by_price(category_id, sort == sorts.PRICE_DESC,
+                                                      page, size, sku_card)
+    else:
+        cards, total, boundary = _page_of(category_id, sort, page, size)
+    if not cards and page > 1:
+        return None
+    return {
+        "price_boundary": boundary,
+        "categories": categories,
+        "category": category,
+        "sort": sort,
+        "sorts": sorts.choices(sorts.LIST),
+        "page": Page(cards, page, size, total),
+        "new_skus": newest_skus(category_id),
+        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id),
+                 *([tag.BEST_SELLERS] if sort == sorts.SALES else [])],
+    }
+
+
+def _page_of(category_id: int, sort: str, page: int, size: int) -> tuple[list[Data], int, None]:
     # The total rides along on every row (a window count), so a page costs one query.
     rows = db.session.execute(
         select(GoodsSKU, func.count().over().label("total"))
@@ -218,19 +245,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         .limit(size)
         .offset((page - 1) * size)
     ).all()
-    if not rows and page > 1:
-        return None
-    total = rows[0].total if rows else 0
-    return {
-        "categories": categories,
-        "category": category,
-        "sort": sort,
-        "sorts": sorts.choices(sorts.LIST),
-        "page": Page([sku_card(r.GoodsSKU) for r in rows], page, size, total),
-        "new_skus": newest_skus(category_id),
-        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id),
-                 *([tag.BEST_SELLERS] if sort == sorts.SALES else [])],
-    }
+    return [sku_card(r.GoodsSKU) for r in rows], rows[0].total if rows else 0, None
 
 
 def skus_in_order(sku_ids: Iterable[int]) -> list[Data]:

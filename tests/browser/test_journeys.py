@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services import catalog
+from storefront.services import catalog, offers
 from storefront.services.cart import shopper
 from tests.browser.conftest import WAIT_MS, expect
 from tests.conftest import PASSWORD
@@ -33,10 +33,14 @@ NEW_PRICE = "12.34"
 
 
 def homepage_tile(min_stock: int = 0) -> dict:
-    """An SKU that the homepage shows as an image tile, with its price and picture."""
+    """An SKU that the homepage shows as an image tile, with its price and picture, and no
+    offer on it (the demo runs some): the price a test sets or reads is the price shown."""
     rows = catalog.build_index_context()["rows"]
-    for sku in (sku for row in rows for sku in row["images"]):
-        if db.session.get(GoodsSKU, sku["id"]).stock >= min_stock:
+    tiles = [sku for row in rows for sku in row["images"]]
+    quotes = offers.quotes(tiles).by_sku
+    for sku in tiles:
+        plain = not quotes[sku["id"]].offers
+        if plain and db.session.get(GoodsSKU, sku["id"]).stock >= min_stock:
             return sku
     raise AssertionError("the demo homepage shows no image tile")
 

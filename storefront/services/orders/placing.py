@@ -54,11 +54,13 @@ class QuoteLine:
     unit: str
     image: str | None
     count: int
-    unit_price: Decimal
+    unit_price: Decimal  # one item, offers applied
+    total: Decimal  # the line, offers applied (a multibuy is not unit_price x count)
+    offer: str | None = None  # the winning offer's badge, when one applies
 
     @property
-    def total(self) -> Decimal:
-        return self.unit_price * self.count
+    def saving(self) -> Decimal:
+        return max(self.unit_price * self.count - self.total, Decimal("0.00"))
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Quote:
         """What the shopper saw: each line's count and price, "id:count:price;...". The page
         posts it back; a change means "confirm" (and names a line that ran out). Forging it
         only changes what the shopper is asked: prices and stock are read again anyway."""
-        return ";".join(f"{x.sku_id}:{x.count}:{x.unit_price}" for x in
+        return ";".join(f"{x.sku_id}:{x.count}:{x.total}" for x in
                         sorted(self.lines, key=lambda x: x.sku_id))
 
 
@@ -91,13 +93,15 @@ def quote(cart: shopper.Cart, at: datetime | None = None) -> Quote:
     """The buyable lines of a cart at their prices now (raises ``StoreUnavailable``)."""
     at = at or utcnow()
     summary = cart_lines.read(shopper.lines(cart))
+    buyable = [x for x in summary.lines if not x.problem]
+    skus = {x.sku_id: db.session.get(GoodsSKU, x.sku_id) for x in buyable}  # loaded by read()
+    priced = pricing.price_lines([(skus[x.sku_id], x.count) for x in buyable], at)
     lines = []
-    for line in summary.lines:
-        if line.problem:
-            continue
-        sku = db.session.get(GoodsSKU, line.sku_id)  # loaded by read(): no query
+    for line in buyable:
+        unit, whole = priced[line.sku_id]
         lines.append(QuoteLine(line.sku_id, line.name, line.unit, line.image, line.count,
-                               pricing.unit_price(sku, at)))
+                               unit, whole.total,
+                               whole.offer.badge if whole.offer else None))
     subtotal = sum((x.total for x in lines), Decimal("0.00"))
     return Quote(lines, summary.unavailable, pricing.totals(subtotal))
 
@@ -214,7 +218,8 @@ def _write(user_id: int, current: Quote, choice: Choice, nonce: str, now: dateti
     left = _recheck_prices(current, now)
     for line in current.lines:
         order.lines.append(OrderGoods(sku_id=line.sku_id, name=line.name, unit=line.unit,
-                                      count=line.count, price=line.unit_price, created_at=now))
+                                      count=line.count, price=line.unit_price, total=line.total,
+                                      created_at=now))
     _record_band_changes(current, left)
     db.session.commit()
     return order, left
@@ -241,7 +246,8 @@ def _recheck_prices(current: Quote, now: datetime) -> dict[int, int]:
         select(GoodsSKU).where(GoodsSKU.id.in_([x.sku_id for x in current.lines]))
         .execution_options(populate_existing=True)).all()
     by_id = {row.id: row for row in rows}
-    if any(pricing.unit_price(by_id[x.sku_id], now) != x.unit_price for x in current.lines):
+    again = pricing.price_lines([(by_id[x.sku_id], x.count) for x in current.lines], now)
+    if any(again[x.sku_id][1].total != x.total for x in current.lines):
         db.session.rollback()
         raise PricesChanged(None)
     return {row.id: row.stock for row in rows}

@@ -1,12 +1,13 @@
 """What a shopper pays: the one place a line's price and the delivery fee are decided.
 
-``unit_price`` is where offers plug in (SPEC "Prices": one rule for every page, the cart,
-checkout and the order); today it is the SKU's own price. Money is ``Decimal``, rounded half
-up to cents.
+Line prices come from the offers' price rule (``services/offers``: SPEC "Prices", one rule
+for every page, the cart, checkout and the order): ``price_lines`` prices a cart's lines at a
+moment in one query. Money is ``Decimal``, rounded half up to cents.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 
 from storefront.models import GoodsSKU
+from storefront.services.offers import prices
+from storefront.services.offers.rules import LinePrice
 
 CENT = Decimal("0.01")
 
@@ -23,9 +26,14 @@ def money(value: object) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def unit_price(sku: GoodsSKU, at: datetime) -> Decimal:
-    """The price of one unit of ``sku`` at the moment ``at``."""
-    return money(sku.price)
+def price_lines(lines: Iterable[tuple[GoodsSKU, int]], at: datetime
+                ) -> dict[int, tuple[Decimal, LinePrice]]:
+    """Each (sku, count) line at ``at``: one item's price and the line's price (offers
+    applied, a multibuy per line), keyed by SKU id."""
+    lines = list(lines)
+    found = prices.quotes([sku for sku, _ in lines], at)
+    return {sku.id: (found.by_sku[sku.id].unit.total, found.by_sku[sku.id].line(count))
+            for sku, count in lines}
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,13 @@ class Entry:
     anonymous: str
     tags: tuple[str, ...]
     built_at: float
+    # when its prices change next (an offer starts or ends; epoch seconds): no copy of the
+    # page may be served from then on (services/offers/schedule.py)
+    fresh_until: float | None = None
+
+    @property
+    def expired(self) -> bool:
+        return self.fresh_until is not None and time.time() >= self.fresh_until
 
     @property
     def etag(self) -> str:
@@ -159,7 +166,10 @@ def forget(keys: Iterable[str]) -> None:
 
 def _store(entry: Entry) -> bool:
     try:
-        cache.set(redis_keys.page_entry(entry.key), entry.plain(), timeout=ENTRY_SECONDS)
+        timeout = ENTRY_SECONDS
+        if entry.fresh_until is not None:
+            timeout = max(1, min(timeout, int(entry.fresh_until - time.time()) + 1))
+        cache.set(redis_keys.page_entry(entry.key), entry.plain(), timeout=timeout)
         with redis_store.client.pipeline(transaction=False) as pipe:
             # the counter's absence later tells that Redis lost the tag sets (see invalidate)
             pipe.set(redis_keys.page_cache("gen"), 1, nx=True)
@@ -202,5 +212,8 @@ def _get(key: str) -> Entry | None:
         log.warning("page cache unavailable: building %s from the database", key,
                     exc_info=True)
         return None
-    return Entry.from_plain(value) if value else None
+    entry = Entry.from_plain(value) if value else None
+    # checked on every read: a boundary that passed while nobody could drop the entry (the
+    # worker or Redis was down) still ends it
+    return None if entry is None or entry.expired else entry
 

@@ -74,11 +74,12 @@ def record_edit(session: Session, obj: object) -> None:
 
 def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()
                 ) -> None:
-    """For edits made by statements, not objects (an order's conditional stock updates):
-    the tags they make stale, and the SKUs whose search entry changed."""
+    """Tags an edit makes stale that no edited object names by itself: an order's
+    conditional stock updates (statements, not objects), an offer (the SKUs it covers, read
+    from the database; services/offers/manage.py); and SKUs whose search entry changed."""
     session.info.setdefault(RECORD, set()).update(stale)
-    rows = session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))
-    rows[0].update(search_skus)
+    if search_skus:
+        session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))[0].update(search_skus)
 
 
 def record_everything(session: Session) -> None:

@@ -30,6 +30,8 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services import catalog
+from storefront.services.offers import pages as offer_pages
+from storefront.services.offers import schedule as boundaries
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
 from storefront.services.pages import renders, ssi, tags
@@ -73,7 +75,8 @@ def search(query: search_service.Query) -> Entry | None:
     url = query.url(page=query.page)
     kept_as = (search_index.stamp(), synonyms.version(), url)
     entry = _search_pages.get(kept_as)
-    if entry is not None and time.time() - entry.built_at < SEARCH_PAGE_SECONDS:
+    if (entry is not None and time.time() - entry.built_at < SEARCH_PAGE_SECONDS
+            and not entry.expired):
         return entry
     # a short key: it names the page in a response header (Surrogate-Key)
     key = "search:" + hashlib.blake2b(url.encode(), digest_size=8).hexdigest()
@@ -157,12 +160,14 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
     the visitor whose request this may be (no session, no user, no cookies)."""
     app = current_app._get_current_object()
     with app.app_context(), app.test_request_context(url or url_of(key)):
-        values = data()
+        # every SKU on the page at the price the rule gives now, and when that changes
+        values = offer_pages.priced(data())
         if values is None:
             return None
         html = render_template(template, **values)
     return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
-                 tags=(tags.page(key), *values["tags"]), built_at=time.time())
+                 tags=(tags.page(key), *values["tags"]), built_at=time.time(),
+                 fresh_until=values["price_boundary"])
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------
@@ -179,6 +184,7 @@ def publish(key: str) -> bool:
         page_files.remove([key])
         return False
     page_files.write(entry)
+    boundaries.guard(entry)  # its files go when an offer on it starts or ends
     if page_cache.stale_since(since, entry.tags):
         page_files.remove([key])
         renders.schedule_render([key])

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from functools import cache
 
 import tantivy
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
+from storefront.services.offers import markers as boundaries
+from storefront.services.offers import prices as offers
 from storefront.services.search import text as search_text
 
 log = logging.getLogger(__name__)
@@ -190,11 +193,16 @@ def _documents(session: Session, ids: list[int],
         rows = session.scalars(
             select(GoodsSKU).options(joinedload(GoodsSKU.goods))
             .where(GoodsSKU.id.in_(ids[start:start + BATCH]), GoodsSKU.on_sale))
+        rows = list(rows)
+        # the price shoppers pay now: what the price filter, sort and facets go by; the
+        # SKUs are indexed again when it changes (services/offers/schedule.py)
+        priced = offers.quotes(rows, session=session)
+        boundaries.guard_search(priced.boundary, [sku.id for sku in rows])
         for sku in rows:
-            yield _document(sku, details)
+            yield _document(sku, details, priced.by_sku[sku.id].unit.total)
 
 
-def _document(sku: GoodsSKU, details: dict[int, str]) -> tantivy.Document:
+def _document(sku: GoodsSKU, details: dict[int, str], price: Decimal) -> tantivy.Document:
     words = search_text.document_words
     if sku.goods_id not in details:
         details[sku.goods_id] = words(sku.goods.detail or "")
@@ -203,4 +211,4 @@ def _document(sku: GoodsSKU, details: dict[int, str]) -> tantivy.Document:
     return tantivy.Document(
         id=sku.id, name=name, goods=goods, title=title, detail=details[sku.goods_id],
         words=" ".join((name, goods, title)), category=sku.category_id,
-        price=float(sku.price), sales=sku.sales, in_stock=sku.stock > 0)
+        price=float(price), sales=sku.sales, in_stock=sku.stock > 0)

@@ -1,0 +1,86 @@
+"""A page file never outlives a price boundary (services/offers/schedule.py): it goes at the
+moment an offer on it starts or ends, whoever else is down, and staff moving an offer's
+times move the moment."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storefront.extensions import db
+from storefront.models import Offer
+from storefront.services.offers import manage, schedule
+from storefront.services.pages import files as page_files
+from storefront.services.pages import render as pages
+from tests.test_faults import app_config, own_redis  # noqa: F401  (the fixtures)
+
+
+def soon(seconds: int) -> datetime:
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=seconds)
+
+
+def sale(shop, starts: datetime) -> Offer:
+    return manage.create("Flash sale", percent=30, category_id=shop.fruit,
+                         starts=starts.isoformat(), ends=(starts + timedelta(hours=1)).isoformat())
+
+
+def wait_until(moment: datetime) -> None:
+    deadline = time.monotonic() + 30
+    while datetime.now(UTC) < moment and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def file_of(key: str) -> str | None:
+    path = page_files.path_of(key)
+    return path.read_text() if path.exists() else None
+
+
+def test_a_page_file_goes_at_its_boundary_and_comes_back_at_the_new_price(app, shop):
+    key = f"goods:{shop.apples}"
+    starts = soon(8)
+    sale(shop, starts)
+    assert pages.publish(key)
+    assert datetime.now(UTC) < starts, "set-up took longer than the offer's lead"
+    assert "6.93" not in file_of(key) and schedule.next_boundary() == starts.timestamp()
+    assert schedule.expire_due() == set()  # not yet: the file stays
+    assert file_of(key) is not None
+    wait_until(starts)
+    assert key in schedule.expire_due()
+    # the worker (inline here) wrote it again, at the offer price, guarded to the offer's end
+    assert "6.93" in file_of(key)
+    # at the offer's end at the latest (the shop's midnight first: "Ends today" is said)
+    assert starts.timestamp() < schedule.next_boundary() <= (
+        starts + timedelta(hours=1)).timestamp()
+
+
+def test_staff_moving_an_offers_start_moves_the_files_boundary(app, shop):
+    key = f"list:{shop.fruit}:price:1"
+    offer = sale(shop, soon(24 * 3600))
+    assert pages.publish(key)
+    moved_to = soon(6)
+    manage.record(db.session, offer)
+    offer.starts_at = moved_to
+    db.session.commit()  # the edit's own pages go with the commit, and come back guarded
+    assert schedule.next_boundary() == moved_to.timestamp()
+    wait_until(moved_to)
+    schedule.expire_due()
+    assert "6.93" in file_of(key)
+
+
+@pytest.mark.parametrize("backend", ["services"], indirect=True)
+def test_a_boundary_passing_while_redis_is_down_leaves_no_page_at_the_old_price(
+        own_redis, app, client, shop):  # noqa: F811
+    key = f"goods:{shop.apples}"
+    starts = soon(8)
+    sale(shop, starts)
+    assert pages.publish(key)  # its file, and its entry in Redis
+    assert datetime.now(UTC) < starts, "set-up took longer than the offer's lead"
+    own_redis.stop()
+    wait_until(starts)
+    assert key in schedule.expire_due()  # no Redis needed to drop the file
+    assert file_of(key) is None
+    assert "6.93" in client.get(f"/goods/{shop.apples}").get_data(as_text=True)
+    own_redis.start()
+    assert "6.93" in client.get(f"/goods/{shop.apples}").get_data(as_text=True)

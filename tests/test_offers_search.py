@@ -1,0 +1,32 @@
+"""Search goes by the price shoppers pay now: its price filter, sort and facets follow the
+offers, and follow them again when one starts or ends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from storefront.services.offers import manage, schedule
+from tests.test_offers_schedule import wait_until
+from tests.test_search import found
+
+
+def test_search_sorts_and_filters_by_the_offer_price(client, shop):
+    assert found(client, "apples", sort="price") == [shop.apples, shop.apples_big]
+    now = datetime.now(UTC)
+    manage.create("Big bag", fixed_price="5.00", sku_ids=(shop.apples_big,),
+                  starts=(now - timedelta(hours=1)).isoformat(),
+                  ends=(now + timedelta(days=1)).isoformat())
+    assert found(client, "apples", sort="price") == [shop.apples_big, shop.apples]
+    assert found(client, "apples", max_price="6") == [shop.apples_big]
+
+
+def test_search_prices_change_when_an_offer_starts(client, shop):
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=10)
+    manage.create("Flash sale", percent=30, category_id=shop.fruit,
+                  starts=starts.isoformat(), ends=(starts + timedelta(hours=1)).isoformat())
+    asked = datetime.now(UTC)
+    assert found(client, "apples", max_price="8") == []  # 9.90 until the start
+    assert asked < starts, "set-up took longer than the offer's lead"
+    wait_until(starts)
+    schedule.expire_due()  # what the guard thread does in the worker and in gunicorn
+    assert found(client, "apples", max_price="8") == [shop.apples]  # 6.93 now
