@@ -34,7 +34,7 @@ def test_detail_and_list_queries_are_fixed(client, categories):
     first = many_categories(categories, skus_per_category=4, reviews=3)
     assert queries_for(client, f"/goods/{first[0]}") == DETAIL
     assert queries_for(client, "/list/1?sort=price") == LIST_BY_PRICE
-    assert queries_for(client, "/list/1?sort=hot") == LIST
+    assert queries_for(client, "/list/1?sort=sales") == LIST
 
 
 def test_signed_in_visitor_adds_no_query(client, user):

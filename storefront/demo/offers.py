@@ -19,7 +19,8 @@ from storefront.services.offers import manage
 # What each of the demo's pack sizes holds: (quantity, measure), written down per label.
 UNIT_QUANTITIES: dict[str, tuple[str, str]] = {
     "125g punnet": ("125", "g"), "200g": ("200", "g"), "250g": ("250", "g"),
-    "250g punnet": ("250", "g"), "2 x 250g": ("500", "g"), "300g": ("300", "g"),
+    "240g": ("240", "g"), "250g punnet": ("250", "g"), "2 x 250g": ("500", "g"),
+    "300g": ("300", "g"),
     "400g": ("400", "g"), "400g tub": ("400", "g"), "500g": ("500", "g"),
     "600g": ("600", "g"), "800g": ("800", "g"), "1kg": ("1", "kg"), "1kg tray": ("1", "kg"),
     "1.2kg": ("1.2", "kg"), "1.5kg": ("1.5", "kg"), "2kg": ("2", "kg"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
@@ -31,6 +31,8 @@ def price_lines(lines: Iterable[tuple[GoodsSKU, int]], at: datetime
     """Each (sku, count) line at ``at``: one item's price and the line's price (offers
     applied, a multibuy per line), keyed by SKU id."""
     lines = list(lines)
+    if at.tzinfo is None:  # orders keep naive UTC (their DATETIME columns); offers are aware
+        at = at.replace(tzinfo=UTC)
     found = prices.quotes([sku for sku, _ in lines], at)
     return {sku.id: (found.by_sku[sku.id].unit.total, found.by_sku[sku.id].line(count))
             for sku, count in lines}
