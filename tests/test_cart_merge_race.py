@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import threading
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
-from storefront.services.cart import shopper
 from tests.conftest import sign_in
 from tests.helpers import text
 
@@ -58,6 +58,6 @@ def test_adds_racing_a_sign_in_never_land_in_an_orphaned_cart(backend, app, clie
     refused = [page for status, page in answers if status != 302]
     assert len(refused) >= ADDERS * 2  # at least the adds sent after the sign-in was done
     assert all("moved into your account" in page for page in refused)
-    account = redis_store.client.hgetall(shopper.cart_key(user.id))
+    account = redis_store.client.hgetall(redis_keys.cart(user.id))
     assert account == {str(shop.apples): "1", **({str(shop.prawns): str(added)} if added
                                                  else {})}

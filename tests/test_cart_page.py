@@ -12,6 +12,7 @@ import pytest
 from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
+from storefront.services.cart import merge as cart_merge
 from storefront.services.cart import shopper
 from storefront.services.pages import freshness
 from tests.conftest import PASSWORD, count_queries, csrf_token, sign_in
@@ -222,7 +223,7 @@ def test_concurrent_merges_of_one_cart_add_it_once(app, user, shop):
     def sign_in_tab() -> None:
         with app.app_context():
             start.wait(5)
-            results.append(shopper.merge(token, user.id, stock))
+            results.append(cart_merge.merge(token, user.id, stock))
 
     def add_meanwhile() -> None:
         with app.app_context():

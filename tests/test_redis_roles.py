@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
-from storefront.services.cart import shopper
 from tests import servers
 from tests.conftest import require_service, sign_in
 from tests.helpers import text
@@ -160,4 +160,4 @@ def test_deleting_a_sku_finds_its_carts_without_a_scan(backend, app, client, use
     for key in keep.client.scan_iter(match=f"{prefix}cart_*"):
         if keep.client.type(key) == "hash":
             assert str(shop.prawns) not in keep.client.hgetall(key), key
-    assert keep.client.hgetall(shopper.cart_key(user.id)) == {str(shop.apples): "1"}
+    assert keep.client.hgetall(redis_keys.cart(user.id)) == {str(shop.apples): "1"}

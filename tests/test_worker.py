@@ -17,6 +17,7 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
+from storefront.services.pages import renders as render_queue
 from tests import servers
 
 pytestmark = [pytest.mark.parametrize("backend", ["services"], indirect=True),
@@ -97,7 +98,7 @@ def test_the_worker_never_renders_the_rows_before_the_commit(app, shop, worker):
 
     set_price(shop.apples, "7.25")
     # the edit is flushed but not committed: a render queued now would read 9.90
-    caught_up(app, worker, freshness.COALESCE_SECONDS)
+    caught_up(app, worker, render_queue.COALESCE_SECONDS)
     assert page.stat().st_ino == before and renders(worker) == 0
     db.session.commit()
     assert not page.exists()  # gone with the commit: nginx now asks the app
@@ -115,12 +116,12 @@ def test_a_burst_of_50_saves_coalesces_into_a_few_renders(app, shop, worker):
         time.sleep(0.04)  # staff's pace, part of the scenario
     burst = time.monotonic() - started
     wait_for(lambda: "59.50" in read(page), 10, "the last save's price", worker)
-    caught_up(app, worker, freshness.COALESCE_SECONDS)  # any render still queued has run
+    caught_up(app, worker, render_queue.COALESCE_SECONDS)  # any render still queued has run
     count = renders(worker)
     print(f"\nrenders for a burst of 50 saves in {burst:.1f} s: {count}")
     # about one per coalescing window: 5 for the 3 s burst of a quiet machine, a few more
     # when a loaded one (xdist, other users) stretches the burst; 50 without coalescing
-    bound = min(25, max(5, math.ceil(burst / freshness.COALESCE_SECONDS) + 1))
+    bound = min(25, max(5, math.ceil(burst / render_queue.COALESCE_SECONDS) + 1))
     assert 1 <= count <= bound
     assert "59.50" in page.read_text()
 

@@ -140,15 +140,10 @@ def _category_rows(categories: list[Data]) -> tuple[list[Data], set[int]]:
 def get_sku_detail(sku_id: int) -> Data | None:
     """What the detail page shows of one SKU (the category nav aside), or None when the SKU
     is missing or off sale: four queries."""
-    sku = (
-        db.session.scalars(
-            _on_sale()
-            .where(GoodsSKU.id == sku_id)
-            .options(joinedload(GoodsSKU.goods), joinedload(GoodsSKU.images))
-        )
-        .unique()
-        .first()
-    )
+    sku = db.session.scalars(
+        _on_sale().where(GoodsSKU.id == sku_id)
+        .options(joinedload(GoodsSKU.goods), joinedload(GoodsSKU.images))
+    ).unique().first()
     if sku is None:
         return None
     same_goods = db.session.scalars(

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from storefront.services.accounts import throttle
 from storefront.services.cart import lines as cart_lines
+from storefront.services.cart import merge as cart_merge
 from storefront.services.cart import shopper, tokens
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def merge_at_sign_in(user_id: int) -> None:
         return
     try:
         counts = shopper.lines(shopper.visitor_cart(token))
-        shopper.merge(token, user_id, cart_lines.stock_of(counts))
+        cart_merge.merge(token, user_id, cart_lines.stock_of(counts))
     except shopper.StoreUnavailable:
         log.warning("redis unavailable: anonymous cart not merged at sign-in", exc_info=True)
         return

@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, select
 
 from storefront import create_app, demo
 from storefront.extensions import db
-from storefront.services.pages import freshness
+from storefront.services.pages import renders
 from storefront.services.pages.render import HOME, publish
 from tests import servers
 from tests.conftest import base_config, require_service
@@ -233,7 +233,7 @@ def worker_caught_up(app: Flask, worker: servers.Process, timeout: float = 30) -
     """Wait until the worker has run a no-op task due as late as any render this test queued
     (one process, one queue): nothing of this test is left to run in the next one."""
     probe = app.extensions["celery"].tasks["celery.accumulate"].apply_async(
-        args=("probe",), countdown=freshness.COALESCE_SECONDS)
+        args=("probe",), countdown=renders.COALESCE_SECONDS)
     deadline = time.monotonic() + timeout
     while f"[{probe.id}] succeeded" not in worker.log(1_000_000):
         if time.monotonic() > deadline:

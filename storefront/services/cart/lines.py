@@ -71,7 +71,7 @@ def read(counts: Mapping[int, int]) -> Summary:
     """The lines of a cart (SKU id -> count, as ``shopper.lines`` gives it), in its order."""
     rows = _rows(counts)
     on_sale = [(rows[i], count) for i, count in counts.items() if i in rows
-               and rows[i].is_on_sale]
+               and rows[i].on_sale]
     found = offers.quotes([sku for sku, _ in on_sale]).by_sku
     lines = [_line(sku_id, count, rows.get(sku_id), found.get(sku_id))
              for sku_id, count in counts.items()]

@@ -229,13 +229,13 @@ def _take_stock(line: QuoteLine) -> None:
     taken = db.session.execute(
         update(GoodsSKU)
         .where(GoodsSKU.id == line.sku_id, GoodsSKU.stock >= line.count,
-               GoodsSKU.is_on_sale.is_(True))
+               GoodsSKU.on_sale)
         .values(stock=GoodsSKU.stock - line.count, sales=GoodsSKU.sales + line.count)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         db.session.rollback()  # before reading what is left: the row lock goes too
         left = db.session.scalar(select(GoodsSKU.stock).where(
-            GoodsSKU.id == line.sku_id, GoodsSKU.is_on_sale.is_(True)))
+            GoodsSKU.id == line.sku_id, GoodsSKU.on_sale))
         raise ShortStock(line.sku_id, line.name, max(left or 0, 0), line.count)
 
 

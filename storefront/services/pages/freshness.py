@@ -72,11 +72,9 @@ def record_edit(session: Session, obj: object) -> None:
     stale |= tags.of_edit(obj)
 
 
-def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()
-                ) -> None:
-    """Tags an edit makes stale that no edited object names by itself: an order's
-    conditional stock updates (statements, not objects), an offer (the SKUs it covers, read
-    from the database; services/offers/manage.py); and SKUs whose search entry changed."""
+def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()) -> None:
+    """Tags no edited object names by itself (an order's stock updates, an offer's SKUs),
+    and SKUs whose search entry changed."""
     session.info.setdefault(RECORD, set()).update(stale)
     if search_skus:
         session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))[0].update(search_skus)

@@ -115,7 +115,7 @@ def popular_searches(limit: int = 6) -> list[str]:
     products, in English and (the first few) in Chinese; each finds its product."""
     rows = db.session.execute(
         select(Goods.name, Goods.name_zh).join(GoodsSKU.goods)
-        .where(GoodsSKU.is_on_sale.is_(True)).group_by(Goods.id, Goods.name, Goods.name_zh)
+        .where(GoodsSKU.on_sale).group_by(Goods.id, Goods.name, Goods.name_zh)
         .order_by(func.sum(GoodsSKU.sales).desc(), Goods.id).limit(limit)).all()
     chinese = [zh for _, zh in rows if zh][:limit // 2]
     return [name for name, _ in rows][:limit - len(chinese)] + chinese

@@ -11,8 +11,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    CheckConstraint,
-    Column,
     ColumnElement,
     DateTime,
     ForeignKey,
@@ -21,9 +19,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
-    Table,
     Text,
-    TypeDecorator,
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -255,191 +251,14 @@ class User(TimestampMixin, db.Model):
         return self.username
 
 
-class Address(TimestampMixin, db.Model):
-    """An entry of a shopper's address book; an order keeps a copy, never a reference."""
+# The orders' and offers' models live in modules of their own; every model is importable
+# from here (SPEC "Interfaces").
+from storefront.models.offers import Offer, UTCDateTime, offer_sku  # noqa: E402
+from storefront.models.orders import Address, DeliverySlot, OrderGoods, OrderInfo  # noqa: E402
 
-    __tablename__ = "address"
-    __table_args__ = MYSQL_UTF8
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    recipient: Mapped[str] = mapped_column(String(60))
-    phone: Mapped[str] = mapped_column(String(30))
-    lines: Mapped[str] = mapped_column(String(300))  # street, city: as typed, newlines kept
-    postcode: Mapped[str] = mapped_column(String(16))
-    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    user: Mapped[User] = relationship()
-
-    def __str__(self) -> str:
-        return f"{self.recipient}, {self.lines.splitlines()[0] if self.lines else ''}"
-
-
-class DeliverySlot(TimestampMixin, db.Model):
-    """One hour in which orders are delivered; ``taken`` only grows by a conditional UPDATE
-    (``taken < capacity``), so concurrent checkouts never overfill it."""
-
-    __tablename__ = "delivery_slot"
-    __table_args__ = MYSQL_UTF8
-
-    starts_at: Mapped[datetime] = mapped_column(DateTime, unique=True)  # UTC, naive
-    ends_at: Mapped[datetime] = mapped_column(DateTime)
-    capacity: Mapped[int] = mapped_column(Integer, default=20)
-    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    def __str__(self) -> str:
-        return f"{self.starts_at:%a %d %b %H:%M}–{self.ends_at:%H:%M}"
-
-
-class OrderInfo(TimestampMixin, db.Model):
-    __tablename__ = "order_info"
-    __table_args__ = (
-        Index("ix_order_info_user_created", "user_id", "created_at"),
-        MYSQL_UTF8,
-    )
-
-    # The numbers the seed's statuses had keep their meaning (migration 17d3af61a944 maps
-    # the old "received"/"completed" onto delivered).
-    PLACED, PACKING, OUT_FOR_DELIVERY, DELIVERED, CANCELLED = 1, 2, 3, 4, 9
-
-    order_no: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[int] = mapped_column(SmallInteger, default=PLACED)
-    # the address as it was at placing (an address book edit never changes an order)
-    recipient: Mapped[str] = mapped_column(String(60), default="", server_default="")
-    phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
-    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
-    postcode: Mapped[str] = mapped_column(String(16), default="", server_default="")
-    slot_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_slot.id"), index=True)
-    subtotal: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"),
-                                              server_default="0")
-    delivery_fee: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"),
-                                                  server_default="0")
-    total: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"),
-                                           server_default="0")
-    payment_method: Mapped[str] = mapped_column(String(30), default="on_delivery",
-                                                server_default="on_delivery")
-    # issued with the checkout page; unique, so a second submit of it cannot place a second
-    # order (NULL for the seed's orders: NULLs never clash)
-    checkout_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # the status timeline: when each step happened (placing is created_at)
-    packing_at: Mapped[datetime | None] = mapped_column(DateTime)
-    out_for_delivery_at: Mapped[datetime | None] = mapped_column(DateTime)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    user: Mapped[User] = relationship()
-    slot: Mapped[DeliverySlot | None] = relationship()
-    lines: Mapped[list[OrderGoods]] = relationship(back_populates="order",
-                                                   order_by="OrderGoods.id")
-
-    def __str__(self) -> str:
-        return self.order_no
-
-
-class OrderGoods(TimestampMixin, db.Model):
-    """A line of an order: a copy of what was bought, and the buyer's review of it (rating
-    and comment: the reviews shown on the SKU's detail page, newest ``reviewed_at`` first)."""
-
-    __tablename__ = "order_goods"
-    __table_args__ = (
-        Index("ix_order_goods_sku_reviewed", "sku_id", "reviewed_at"),
-        MYSQL_UTF8,
-    )
-
-    order_id: Mapped[int] = mapped_column(ForeignKey("order_info.id"), index=True)
-    sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"))
-    name: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    count: Mapped[int] = mapped_column(Integer, default=1)
-    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    # what the line cost, offers applied (a multibuy is not price x count); None: the seed's
-    total: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1-5; None: no stars given
-    comment: Mapped[str] = mapped_column(String(500), default="")
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: not reviewed
-
-    order: Mapped[OrderInfo] = relationship(back_populates="lines")
-    sku: Mapped[GoodsSKU] = relationship()
-
-    @property
-    def line_total(self) -> Decimal:
-        return self.total if self.total is not None else self.price * self.count
-
-    @validates("comment", "rating")
-    def _reviewed(self, key: str, value: object) -> object:
-        # whoever writes a review (the shopper, the seed, staff) dates it
-        if value and self.reviewed_at is None:
-            self.reviewed_at = self.created_at or utcnow()
-        return value
-
-
-class UTCDateTime(TypeDecorator):
-    """A moment stored as naive UTC (MariaDB's DATETIME has no zone) and read back aware:
-    an offer's start and end compare with ``datetime.now(UTC)`` and convert to SHOP_TIMEZONE
-    for display, whichever backend stored them. A naive value is refused: its zone is a guess.
-    Kept to the second, as MariaDB's DATETIME keeps it, so both backends agree on a boundary."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("an offer's moments need a time zone")
-        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-offer_sku = Table(
-    "offer_sku", db.metadata,
-    Column("offer_id", ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True),
-    Column("sku_id", ForeignKey("goods_sku.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
-    **MYSQL_UTF8,
-)
-
-
-class Offer(TimestampMixin, db.Model):
-    """A price offer (services/offers): a kind with its numbers, a target, a time window.
-
-    Kinds: ``percent`` off (1-90), a ``fixed`` price per item, or a ``multibuy``: buy
-    ``buy_count`` and pay for ``pay_count`` of them ("3for2") or pay ``bundle_price`` for
-    them ("2for5.00"). Targets: the SKUs in ``skus``, or every spec of ``goods_id``, or every
-    SKU of ``category_id``. It applies from ``starts_at`` (included) to ``ends_at`` (excluded).
-    """
-
-    __tablename__ = "offer"
-    __table_args__ = (
-        Index("ix_offer_window", "ends_at", "starts_at"),
-        CheckConstraint("ends_at > starts_at", name="window"),
-        MYSQL_UTF8,
-    )
-
-    PERCENT, FIXED, MULTIBUY = "percent", "fixed", "multibuy"
-
-    name: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(10))
-    percent: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    fixed_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
-    buy_count: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    pay_count: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    bundle_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("goods_category.id"),
-                                                    nullable=True, index=True)
-    goods_id: Mapped[int | None] = mapped_column(ForeignKey("goods.id"), nullable=True,
-                                                 index=True)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    promotion_id: Mapped[int | None] = mapped_column(
-        ForeignKey("index_promotion_banner.id", ondelete="SET NULL"), nullable=True, index=True)
-
-    skus: Mapped[list[GoodsSKU]] = relationship(secondary=offer_sku)
-    category: Mapped[GoodsCategory | None] = relationship()
-    goods: Mapped[Goods | None] = relationship()
-    promotion: Mapped[IndexPromotionBanner | None] = relationship()
-
-    def __str__(self) -> str:
-        return self.name
+__all__ = [
+    "MYSQL_UTF8", "Address", "DeliverySlot", "Goods", "GoodsCategory", "GoodsImage", "GoodsSKU",
+    "IndexCategoryGoodsBanner", "IndexGoodsBanner", "IndexPromotionBanner", "Offer",
+    "OrderGoods", "OrderInfo", "SearchSynonym", "TimestampMixin", "UTCDateTime", "User",
+    "offer_sku", "utcnow",
+]
