@@ -75,7 +75,6 @@ class Defaults:
     LIST_PAGE_SIZE = 12
     # The shop's clock for offers: times typed without a zone (CLI, admin) are read in it and
     # "Ends Sunday" is said in it. Stored times are UTC whatever it is.
-    SHOP_TIMEZONE = "UTC"
     SEARCH_PAGES_KEPT = 512  # search results pages kept per process (~20 KB each)
     HISTORY_LENGTH = 5
     REVIEWS_ON_DETAIL = 30
@@ -125,7 +124,8 @@ class Defaults:
     DELIVERY_FEE = "4.99"
     FREE_DELIVERY_OVER = "49.00"  # the fee is waived from this subtotal on
     MIN_ORDER = "15.00"
-    SHOP_TIMEZONE = "UTC"  # delivery hours and slot labels are in this zone
+    SHOP_TIMEZONE = "UTC"  # offers' times, delivery hours and slot labels are in this zone
+    DEMO_OFFER_STARTS_AFTER_SECONDS = 60  # the demo offer that starts by itself after the seed
     SLOT_CAPACITY = 20  # orders per one-hour delivery slot
     SLOT_FIRST_HOUR, SLOT_LAST_HOUR = 8, 21  # slots from 08:00 to 21:00, shop time
     SLOT_DAYS_AHEAD = 7  # beat creates slots this far ahead

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from storefront.extensions import db
@@ -36,7 +37,6 @@ UNIT_QUANTITIES: dict[str, tuple[str, str]] = {
     "2 pizzas": ("2", "each"),
 }
 
-STARTS_AFTER_SEED = timedelta(minutes=1)  # the offer a newcomer sees start by itself
 
 
 def fill_unit_quantities() -> int:
@@ -56,6 +56,8 @@ def add_offers(now: datetime | None = None) -> int:
         return 0
     now = now or datetime.now(UTC)
     week_end = _next_sunday_end(now)
+    # the offer a newcomer sees start by itself (a minute after the seed by default)
+    starts_after = timedelta(seconds=current_app.config["DEMO_OFFER_STARTS_AFTER_SECONDS"])
     made = [
         _offer("Fruit festival", now, week_end, percent=30, banner="Fruit festival",
                skus=_skus_of("Fuji apples", "赣南脐橙 Navel oranges")),
@@ -70,8 +72,8 @@ def add_offers(now: datetime | None = None) -> int:
                bundle_price=Decimal("22.00"), skus=_skus_of("Dry-cured streaky bacon")[:1]),
         _offer("Freezer favourites", now, week_end, buy_count=3, pay_count=2,
                banner="Freezer favourites", category=_category("Frozen food")),
-        _offer("Breakfast hour", now + STARTS_AFTER_SEED, now + STARTS_AFTER_SEED
-               + timedelta(hours=2), percent=20, goods=_goods("Whole milk")),
+        _offer("Breakfast hour", now + starts_after, now + starts_after + timedelta(hours=2),
+               percent=20, goods=_goods("Whole milk")),
     ]
     made = [m for m in made if m is not None]
     db.session.flush()

@@ -15,25 +15,9 @@ from storefront.services.orders import slots
 from tests.browser.conftest import expect
 from tests.browser.test_journeys import homepage_tile, sign_in
 from tests.conftest import PASSWORD
-from tests.test_order_mail import Controller, Inbox, body, free_port
+from tests.test_order_mail import body
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
-
-
-@pytest.fixture
-def smtp():
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
-
-
-@pytest.fixture
-def app_config(app_config, smtp, monkeypatch):
-    """The stack's worker sends the mails to this test's SMTP server."""
-    monkeypatch.setenv("MAIL_SERVER", smtp.hostname)
-    monkeypatch.setenv("MAIL_PORT", str(smtp.port))
-    return {**app_config, "MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port}
 
 
 def test_a_visitor_buys_staff_deliver_the_buyer_reviews(stack, browse, shot, staff, smtp):

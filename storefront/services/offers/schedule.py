@@ -28,7 +28,7 @@ from flask import Flask
 
 from storefront.services.offers import markers
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness
+from storefront.services.pages import freshness, renders
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def expire_due(now: float | None = None) -> set[str]:
         keys |= pages
     if keys:
         log.info("price boundary passed: %d page files removed", len(keys))
-        freshness.schedule_render(keys)
+        renders.schedule_render(keys)
     return keys
 
 
