@@ -27,7 +27,8 @@ run: $(STAMP)
 ## servers); TEST_WORKERS=0 runs it in this one process
 TEST_WORKERS ?= 3
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not quiet" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 0 -m quiet $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: none selected
 
 ## stack: gunicorn, Celery worker and beat, nginx on MariaDB and Redis (deploy/stack.sh)
 stack: $(STAMP)

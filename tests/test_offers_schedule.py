@@ -14,7 +14,19 @@ from storefront.models import Offer
 from storefront.services.offers import manage, schedule
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
-from tests.test_faults import app_config, own_redis  # noqa: F401  (the fixtures)
+from tests.test_faults import own_redis  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def app_config(app_config: dict, request: pytest.FixtureRequest, tmp_path) -> dict:
+    """Page files and boundary markers of this test's own: a server another test of this
+    process left running (test_nginx's gunicorn) guards the process's shared pages folder,
+    and would expire these boundaries before the test's own guard call."""
+    config = {**app_config, "STATIC_PAGES_DIR": str(tmp_path / "own_pages")}
+    if "own_redis" in request.fixturenames:  # the Redis-down case: a redis-server of its own
+        url = request.getfixturevalue("own_redis").url
+        config.update(REDIS_URL=url, CACHE_REDIS_URL=url)
+    return config
 
 
 def soon(seconds: int) -> datetime:
