@@ -64,24 +64,20 @@ def failed(username: str, address: str | None) -> None:
 
 def signup_allowed(address: str | None) -> bool:
     """Count a sign-up from this address; False once the address has used up its limit."""
-    limiter = current_app.extensions["login_throttle"]
-    cfg = current_app.config
-    try:
-        return limiter.hit(parse(cfg["SIGNUP_LIMIT_PER_ADDRESS"]),
-                           redis_keys.signup_by_address(address))
-    except Exception:
-        log.warning("sign-up throttle unavailable: not enforced", exc_info=True)
-        return True
+    return _counted("SIGNUP_LIMIT_PER_ADDRESS", redis_keys.signup_by_address(address), "sign-up")
 
 
 def new_cart_allowed(address: str | None) -> bool:
     """Count a new anonymous cart from this address; False once it has used up its limit.
     Fails open like the others: with Redis down no cart can be written anyway."""
-    limiter = current_app.extensions["login_throttle"]
-    cfg = current_app.config
+    return _counted("NEW_CARTS_PER_ADDRESS", redis_keys.new_cart_by_address(address), "new-cart")
+
+
+def _counted(setting: str, key: str, what: str) -> bool:
+    """One hit against the limit named by ``setting``; fails open when Redis does not answer."""
     try:
-        return limiter.hit(parse(cfg["NEW_CARTS_PER_ADDRESS"]),
-                           redis_keys.new_cart_by_address(address))
+        return current_app.extensions["login_throttle"].hit(
+            parse(current_app.config[setting]), key)
     except Exception:
-        log.warning("new-cart throttle unavailable: not enforced", exc_info=True)
+        log.warning("%s throttle unavailable: not enforced", what, exc_info=True)
         return True
