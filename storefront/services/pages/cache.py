@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 ENTRY_SECONDS = 300  # the longest a page can stay stale when an invalidation is lost
 LOCK_SECONDS = 10  # longest a rebuild may hold its lock before another may try
-WAIT_SECONDS = 1.0  # how long the others wait for that rebuild before building themselves
+WAIT_SECONDS = 2.0  # how long the others wait for that rebuild before building themselves
 LOG_LENGTH = 10_000  # invalidations kept for builders to check against
 
 
@@ -194,7 +194,9 @@ def _wait_for(key: str, lock: redis.lock.Lock) -> Entry | None:
             return entry
         try:
             if not lock.locked():
-                return None
+                # the owner stores before it lets go: look once more, or this request
+                # builds the page a second time between our read and its release
+                return _get(key)
         except redis.RedisError:
             return None
     return None
