@@ -193,7 +193,19 @@ def app_config(backend: str, tmp_path, request: pytest.FixtureRequest) -> dict:
         config.update(request.getfixturevalue("services_config"))
     elif uses_app_fixture(request):
         request.getfixturevalue("sqlite_template").copy_to(tmp_path / "shop.sqlite")
+    if "own_redis" in request.fixturenames:  # a redis-server of the test's own, to break
+        url = request.getfixturevalue("own_redis").url
+        config.update(REDIS_URL=url, CACHE_REDIS_URL=url)
     return config
+
+
+@pytest.fixture
+def own_redis() -> Iterator[servers.OwnRedis]:
+    """A redis-server of this test's own, which the test may stop and start again."""
+    server = servers.OwnRedis()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

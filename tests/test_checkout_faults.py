@@ -6,24 +6,12 @@ import pytest
 
 from tests.checkout_support import add_address, add_slot, checkout_form, fill_cart, sku_row
 from tests.helpers import text
-from tests.servers import OwnRedis
 from tests.test_checkout import orders
 from tests.test_order_mail import free_port
 
 
 @pytest.fixture
-def own_redis():
-    redis = OwnRedis()
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
 def app_config(app_config, request):
-    if "own_redis" in request.fixturenames:
-        url = request.getfixturevalue("own_redis").url
-        app_config = {**app_config, "REDIS_URL": url, "CACHE_REDIS_URL": url}
     if "dead_smtp" in request.fixturenames:
         app_config = {**app_config, "MAIL_SERVER": "127.0.0.1",
                       "MAIL_PORT": request.getfixturevalue("dead_smtp")}

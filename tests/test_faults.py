@@ -13,24 +13,12 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import header_cart_count, text
-from tests.servers import OwnRedis
 
 services_only = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
 
 @pytest.fixture
-def own_redis():
-    redis = OwnRedis()
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
 def app_config(app_config, request):
-    if "own_redis" in request.fixturenames:
-        url = request.getfixturevalue("own_redis").url
-        app_config = {**app_config, "REDIS_URL": url, "CACHE_REDIS_URL": url}
     if "db_proxy" in request.fixturenames:
         proxy = request.getfixturevalue("db_proxy")
         app_config = {**app_config, "SQLALCHEMY_DATABASE_URI": app_config[

@@ -14,7 +14,6 @@ from storefront.models import Offer
 from storefront.services.offers import manage, schedule
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
-from tests.test_faults import own_redis  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -23,9 +22,6 @@ def app_config(app_config: dict, request: pytest.FixtureRequest, tmp_path) -> di
     process left running (test_nginx's gunicorn) guards the process's shared pages folder,
     and would expire these boundaries before the test's own guard call."""
     config = {**app_config, "STATIC_PAGES_DIR": str(tmp_path / "own_pages")}
-    if "own_redis" in request.fixturenames:  # the Redis-down case: a redis-server of its own
-        url = request.getfixturevalue("own_redis").url
-        config.update(REDIS_URL=url, CACHE_REDIS_URL=url)
     return config
 
 
@@ -83,7 +79,7 @@ def test_staff_moving_an_offers_start_moves_the_files_boundary(app, shop):
 
 @pytest.mark.parametrize("backend", ["services"], indirect=True)
 def test_a_boundary_passing_while_redis_is_down_leaves_no_page_at_the_old_price(
-        own_redis, app, client, shop):  # noqa: F811
+        own_redis, app, client, shop):
     key = f"goods:{shop.apples}"
     starts = soon(8)
     sale(shop, starts)
