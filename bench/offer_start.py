@@ -9,7 +9,6 @@ the category goes at the start: its homepage row, its SKUs' pages, its list page
 
 from __future__ import annotations
 
-import http.client
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -19,14 +18,11 @@ from typing import Any
 from flask import Flask
 
 from bench import procs
-from bench.figures import Paths
-from bench.saves import Page, renders
+from bench.saves import Page, renders, serve
 from bench.shop import Catalogue, Shop
-from devtools.servers import HOST
 from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services.offers import manage, prices
-from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
 
 LEAD_S, COUNT_S, TIMEOUT_S = 4, 5.0, 10.0
@@ -34,14 +30,7 @@ LEAD_S, COUNT_S, TIMEOUT_S = 4, 5.0, 10.0
 
 def measure(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn) -> dict[str, Any]:
     with ExitStack() as stack, app.app_context():
-        _, port = procs.gunicorn(stack, shop, "gunicorn-offers", settings)
-        nginx_port = procs.shop_nginx(stack, shop, port)
-        worker = procs.worker(stack, shop)
-        shown = [Page(name, key, path, shop.static_pages / (page_files.stem(key) + ".html"),
-                      http.client.HTTPConnection(HOST, nginx_port, timeout=10))
-                 for (name, path), key in zip(Paths.of(cat).named(), cat.keys, strict=True)]
-        for page in shown:
-            stack.callback(page.conn.close)
+        worker, shown = serve(stack, shop, cat, settings, "gunicorn-offers")
         sku = db.session.get(GoodsSKU, cat.sku_id)
         starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=LEAD_S + 1)
         manage.create("Bench offer", percent=30, category_id=sku.category_id,

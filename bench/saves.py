@@ -27,6 +27,7 @@ from flask import Flask
 from bench import procs
 from bench.figures import Paths
 from bench.shop import Catalogue, Shop
+from devtools import servers
 from devtools.servers import HOST
 from storefront.extensions import db
 from storefront.models import GoodsSKU
@@ -70,16 +71,24 @@ class Page:
             return False
 
 
+def serve(stack: ExitStack, shop: Shop, cat: Catalogue, settings: procs.Gunicorn,
+          name: str) -> tuple[servers.Process, list[Page]]:
+    """gunicorn, nginx and a Celery worker for the bench's shop, and the three pages that
+    show the bench's SKU, each on a kept-alive connection to nginx (closed with ``stack``)."""
+    _, port = procs.gunicorn(stack, shop, name, settings)
+    nginx_port = procs.shop_nginx(stack, shop, port)
+    worker = procs.worker(stack, shop)
+    shown = [Page(name, key, path, shop.static_pages / (page_files.stem(key) + ".html"),
+                  http.client.HTTPConnection(HOST, nginx_port, timeout=10))
+             for (name, path), key in zip(Paths.of(cat).named(), cat.keys, strict=True)]
+    for page in shown:
+        stack.callback(page.conn.close)
+    return worker, shown
+
+
 def measure(shop: Shop, app: Flask, cat: Catalogue, settings: procs.Gunicorn) -> dict[str, Any]:
     with ExitStack() as stack, app.app_context():
-        _, port = procs.gunicorn(stack, shop, "gunicorn-saves", settings)
-        nginx_port = procs.shop_nginx(stack, shop, port)
-        worker = procs.worker(stack, shop)
-        shown = [Page(name, key, path, shop.static_pages / (page_files.stem(key) + ".html"),
-                      http.client.HTTPConnection(HOST, nginx_port, timeout=10))
-                 for (name, path), key in zip(Paths.of(cat).named(), cat.keys, strict=True)]
-        for page in shown:
-            stack.callback(page.conn.close)
+        worker, shown = serve(stack, shop, cat, settings, "gunicorn-saves")
         for n in range(SAVES):
             timed_save(cat.sku_id, f"{800 + n}.37", shown)
         before = renders(worker.log_path)
