@@ -91,9 +91,7 @@ def test_thirty_shoppers_for_ten_units_buy_exactly_ten(app, shop):
                for code, body, _ in results if code == 409)
     prawns = sku_row(shop.prawns)
     assert (prawns.stock, prawns.sales, placed_orders()) == (0, 10, 10)
-    refused = [uid for (uid, _, _), (code, _, _) in zip(ready, results, strict=True)
-               if code == 409]
-    assert all(cart_of(uid) == {shop.prawns: 1} for uid in refused)
+    assert_refused_carts_intact(ready, results, {shop.prawns: 1})
 
 
 def test_thirty_shoppers_for_a_slot_of_three_get_three_places(app, shop):
@@ -107,9 +105,14 @@ def test_thirty_shoppers_for_a_slot_of_three_get_three_places(app, shop):
     assert all("That delivery slot has just filled up" in body
                for code, body, _ in results if code == 409)
     assert (slot_taken(slot_id), sku_row(shop.prawns).stock, placed_orders()) == (3, 97, 3)
+    assert_refused_carts_intact(ready, results, {shop.prawns: 1})
+
+
+def assert_refused_carts_intact(ready, results, cart: dict[int, int]) -> None:
+    """Every shopper answered 409 still has the cart they came with."""
     refused = [uid for (uid, _, _), (code, _, _) in zip(ready, results, strict=True)
                if code == 409]
-    assert all(cart_of(uid) == {shop.prawns: 1} for uid in refused)
+    assert refused and all(cart_of(uid) == cart for uid in refused)
 
 
 def test_one_token_posted_from_many_tabs_places_one_order(app, shop):
