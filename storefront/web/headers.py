@@ -8,6 +8,9 @@ to what this module says.
 
 from __future__ import annotations
 
+from flask import Blueprint
+from werkzeug.wrappers import Response
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -29,3 +32,13 @@ def content_security_policy(nonce: str | None = None) -> str:
 def page_headers() -> dict[str, str]:
     """What every catalogue page carries, whoever sends it (the app or nginx)."""
     return {"Content-Security-Policy": content_security_policy(), **SECURITY_HEADERS}
+
+
+def keep_private(bp: Blueprint) -> None:
+    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
+    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
+
+    @bp.after_request
+    def _private(response: Response) -> Response:
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -12,16 +12,12 @@ from storefront.blueprints.checkout.forms import AddressForm
 from storefront.models import Address
 from storefront.services import validate
 from storefront.services.orders import addresses
+from storefront.web import headers
 
 bp = Blueprint("addresses", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
-    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+headers.keep_private(bp)
 
 
 def _back() -> str:

@@ -22,17 +22,12 @@ from storefront.services.orders.errors import (
     BadCheckout,
     CheckoutRefused,
 )
-from storefront.web import visitor_cart
+from storefront.web import headers, visitor_cart
 
 bp = Blueprint("checkout", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
-    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+headers.keep_private(bp)
 
 
 @bp.before_request

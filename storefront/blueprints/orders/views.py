@@ -11,16 +11,12 @@ from storefront.models import OrderInfo
 from storefront.services import validate
 from storefront.services.orders import history, payment, reviews, slots, status
 from storefront.services.orders.errors import IllegalMove
+from storefront.web import headers
 
 bp = Blueprint("orders", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Orders, addresses and checkout show a shopper's name, address and phone: never kept
-    by a shared cache, nor by the browser's back-forward cache on a shared computer."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+headers.keep_private(bp)
 
 
 @bp.get("/orders")
