@@ -6,9 +6,10 @@ freshness hooks. The concrete views are in ``admin.py``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
@@ -31,6 +32,7 @@ from storefront.services.pages.freshness import record_edit
 from storefront.web.app import format_price, media_url
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The columns' ranges: Numeric(10, 2), INTEGER and SMALLINT. Past them MariaDB refuses the
 # row with an SQL error and SQLite stores whatever it is given (an infinite price).
@@ -106,6 +108,18 @@ def plain_message(exc: SQLAlchemyError) -> str:
     if isinstance(exc, OperationalError):
         return "Nothing was saved: the database is unavailable just now. Please try again."
     return "Nothing was saved: the database refused the change."
+
+
+def run_action(work: Callable[[], T], failed: str) -> T | None:
+    """A list action's database work. When the database refuses it, nothing is kept, the
+    log has the details, and staff read ``failed``; the caller gets None."""
+    try:
+        return work()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("admin: action refused by the database (%s)", failed)
+        flash(failed, "error")
+        return None
 
 
 # --- images and links --------------------------------------------------------------------

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, flash
+from flask import Flask, flash
 from flask_admin import Admin
 from flask_admin.actions import action
 from flask_admin.menu import MenuLink
 from flask_admin.model import InlineFormAdmin
 from flask_admin.theme import Bootstrap4Theme
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Form, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -27,6 +26,7 @@ from storefront.admin.base import (
     image_field,
     int_range,
     price_range,
+    run_action,
     site_or_web_url,
     thumbnail,
 )
@@ -146,18 +146,18 @@ class SKUView(ShopModelView):
 
     def _set_on_sale(self, ids: list[str], on_sale: bool) -> None:
         wanted = [i for i in map(validate.positive_int, ids) if i is not None]
-        try:
+
+        def change() -> int:
             skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.id.in_(wanted))).all()
             for sku in skus:
                 sku.is_on_sale = on_sale
                 record_edit(db.session, sku)  # the same path to "fresh" as a form save
             db.session.commit()
-        except SQLAlchemyError:
-            db.session.rollback()
-            current_app.logger.exception("admin: bulk on-sale change failed")
-            flash("The SKUs could not be changed; nothing was saved.", "error")
-            return
-        flash(f"{len(skus)} SKU(s) {'put on' if on_sale else 'taken off'} sale.", "success")
+            return len(skus)
+
+        changed = run_action(change, "The SKUs could not be changed; nothing was saved.")
+        if changed is not None:
+            flash(f"{changed} SKU(s) {'put on' if on_sale else 'taken off'} sale.", "success")
 
 
 class GalleryView(ShopModelView):
@@ -244,14 +244,10 @@ class UserView(ShopModelView):
             "Sign the selected users out on every device they are signed in on?")
     def action_end_sessions(self, ids: list[str]) -> None:
         wanted = [i for i in map(validate.positive_int, ids) if i is not None]
-        try:
-            count = accounts.end_sessions(wanted)
-        except SQLAlchemyError:
-            db.session.rollback()
-            current_app.logger.exception("admin: sign out everywhere failed")
-            flash("The users could not be signed out; nothing was changed.", "error")
-            return
-        flash(f"{count} user(s) signed out everywhere.", "success")
+        count = run_action(lambda: accounts.end_sessions(wanted),
+                           "The users could not be signed out; nothing was changed.")
+        if count is not None:
+            flash(f"{count} user(s) signed out everywhere.", "success")
 
 
 class OrderLineView(ShopModelView):
