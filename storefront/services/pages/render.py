@@ -17,7 +17,9 @@ outlives the edit that changed it, on any node, with nothing to clear (README, "
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -159,7 +161,7 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
     session (so the rows are read after whatever commit made the page stale) and no trace of
     the visitor whose request this may be (no session, no user, no cookies)."""
     app = current_app._get_current_object()
-    with app.app_context(), app.test_request_context(url or url_of(key)):
+    with app.app_context(), app.request_context(_nobody_at(url or url_of(key))):
         # every SKU on the page at the price the rule gives now, and when that changes
         values = offer_pages.priced(data())
         if values is None:
@@ -168,6 +170,18 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
     return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
+
+
+def _nobody_at(url: str) -> dict[str, Any]:
+    """The WSGI environ of a plain GET of ``url`` by nobody in particular: no cookie, no
+    session, no forwarded address; only what ``url_for`` and the templates read. The page is
+    the same for every visitor, so it is rendered as no visitor's request."""
+    path, _, query = url.partition("?")
+    return {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": path,
+            "QUERY_STRING": query, "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
+            "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False}
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------
