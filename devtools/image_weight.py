@@ -4,7 +4,7 @@ viewport picks it from the WebP ``srcset`` and ``sizes``.
 
     .venv/bin/python -m devtools.image_weight        # the homepage of the app in .flaskenv
 
-Used by tests/test_images.py; run by hand for the figure in the README.
+Used by tests/services/test_images.py; run by hand for the figure in the README.
 """
 
 from __future__ import annotations

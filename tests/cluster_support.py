@@ -26,7 +26,7 @@ def require(what: str, error: Exception | str) -> None:
 def save_sku(browser: Browser, sku_id: int, **changes: str) -> float:
     """Through the admin's edit form, as staff would; returns when the save was sent
     (the commit happens after that, and is done when this returns)."""
-    from tests.test_admin import form_fields
+    from tests.admin.test_admin import form_fields
 
     path = f"/admin/goodssku/edit/?id={sku_id}"
     status, page = browser.get(path)

@@ -44,7 +44,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"
 # Argon2id at its smallest (1 pass over 8 KiB) instead of 64 MiB and 3 passes: a user fixture
 # or a sign-in costs a millisecond, not half a second. Tests marked ``real_password_hash``
-# (and tests/test_passwords.py) keep the production parameters.
+# (and tests/services/accounts/test_passwords.py) keep the production parameters.
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
@@ -74,8 +74,9 @@ SLOW_FIXTURES = {"cluster", "site", "stack", "sentinels", "own_redis", "own_brok
 # the Sentinel set, the cluster), and the cluster's network namespaces never exist twice at
 # once. Every other test is scheduled on its own. (By path, not by xdist_group marks:
 # pytest-xdist 3.8 cannot group on pytest 9.2, whose items keep their id in ``_id``.)
-SERVER_GROUPS = {"tests/browser/": "browser", "tests/test_nginx": "nginx",
-                 "tests/test_cluster.py": "cluster", "tests/test_sentinel.py": "sentinel"}
+SERVER_GROUPS = {"tests/browser/": "browser", "tests/deploy/test_nginx": "nginx",
+                 "tests/deploy/test_cluster.py": "cluster",
+                 "tests/deploy/test_sentinel.py": "sentinel"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -167,7 +168,7 @@ def base_config() -> dict:
 def nginx_site(services_space: ServicesSpace, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[SharedSite]:
     """gunicorn and nginx on this process's services space, started on first use and shared
-    by every test that takes tests/test_nginx.py's ``site`` (which empties the space first,
+    by every test that takes tests/deploy/test_nginx.py's ``site`` (which empties the space first,
     like any services test)."""
     if servers.nginx_binary() is None:
         require_service("nginx", FileNotFoundError("no nginx binary; apt-get install -y nginx"))

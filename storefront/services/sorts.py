@@ -1,7 +1,7 @@
 """The one sort vocabulary of the category list and search (SPEC: ``/list/<id>?sort=``
 shares it with ``/search?sort=``). Each name is what the address, the page key, the page
 file (``list/<category>/<sort>-<page>``) and nginx's ``$sf_page`` map say: a new sort needs
-its name in that map too (tests/test_page_keys.py fails until it has it).
+its name in that map too (tests/services/pages/test_page_keys.py fails until it has it).
 
 Each page has a default of its own, left out of its address: the list shows the newest
 first, search the most relevant. The names before this vocabulary answer 301 to the new ones.

@@ -2,7 +2,7 @@
 
 The edge asks for a signed-in visitor's parts in one Redis round trip (services/pages/
 visitors.py, a Lua script); everywhere else the same rules run in Python. Each rule is
-spelled here twice, once per language, and tests/test_visitor_rules.py runs both spellings
+spelled here twice, once per language, and tests/services/test_visitor_rules.py runs both spellings
 on the same cases (the Lua on a real Redis):
 - the history: the viewed SKU moves to the front, no duplicates, the newest ``length`` kept;
 - the session: a cached user row still stands for a session of ``version`` when the account

@@ -2,7 +2,7 @@
 
 The app adds them to what it sends (``web.app``); nginx sends the page files without asking
 the app, so deploy/nginx.conf (and bench/nginx_floor.conf, the bench's floor) repeat them in
-``add_header`` lines, which cannot import Python: tests/test_headers.py holds every such line
+``add_header`` lines, which cannot import Python: tests/web/test_headers.py holds every such line
 to what this module says.
 """
 

@@ -5,7 +5,8 @@ sets (``str(key)``: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<p
 canonical address nginx maps to a file (``key.url``), and that file's name under
 ``STATIC_PAGES_DIR`` without its suffix (``key.stem``: ``index``, ``goods/<id>``,
 ``list/<category>/<sort>-<page>``). deploy/nginx.conf's ``$sf_page`` and ``$sf_surrogate_key``
-maps spell the same formats in regexes; tests/test_page_keys.py sends keys through them.
+maps spell the same formats in regexes; tests/services/pages/test_page_keys.py sends keys
+through them.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storefront.models import GoodsSKU
 
-PACKAGE = Path(__file__).resolve().parent.parent / "storefront"
+PACKAGE = Path(__file__).resolve().parents[2] / "storefront"
 
 
 def test_on_sale_says_the_same_in_sql_and_in_python(db, shop):

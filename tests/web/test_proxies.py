@@ -14,7 +14,7 @@ from tests.conftest import csrf_token
 
 # what deploy/gunicorn.conf.py trusts by default (nginx on the same machine)
 DEPLOYED = re.search(r'setdefault\("FLASK_TRUSTED_PROXIES", "([^"]*)"\)',
-                     (Path(__file__).parent.parent / "deploy" / "gunicorn.conf.py").read_text()
+                     (Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py").read_text()
                      ).group(1)
 NGINX, STRANGER = "127.0.0.1", "203.0.113.7"
 

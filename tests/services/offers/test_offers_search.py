@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storefront.services.offers import manage, schedule
-from tests.test_offers_schedule import wait_until
-from tests.test_search import found
+from tests.services.offers.test_offers_schedule import wait_until
+from tests.services.search.test_search import found
 
 
 def test_search_sorts_and_filters_by_the_offer_price(client, shop):

@@ -24,9 +24,9 @@ from werkzeug.test import encode_multipart
 
 from storefront.models import GoodsSKU
 from tests import servers
-from tests.test_admin import form_fields, reload
-from tests.test_nginx import Browser, sign_in_through
-from tests.test_worker_survival import workers
+from tests.admin.test_admin import form_fields, reload
+from tests.deploy.test_nginx import Browser, sign_in_through
+from tests.web.test_worker_survival import workers
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 MIB = 1024 * 1024

@@ -333,7 +333,7 @@ def test_anonymous_results_are_shared_pages(client, catalogue):
 
 
 def test_a_staff_rename_in_the_admin_is_found_at_once(client, staff, shop):
-    from tests.test_admin import submit  # the admin form as a browser fills it in
+    from tests.admin.test_admin import submit  # the admin form as a browser fills it in
 
     assert sign_in(client, "sam").status_code == 302
     assert found(client, "prawns") == [shop.prawns]  # now kept under the index's stamp

@@ -14,8 +14,8 @@ from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU, SearchSynonym
 from storefront.services.search import synonyms
 from tests import factories
+from tests.admin.test_admin import submit
 from tests.conftest import sign_in
-from tests.test_admin import submit
 
 TILE_NAME = re.compile(r'class="tile-name">([^<]+)<')
 

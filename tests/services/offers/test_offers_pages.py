@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU, IndexPromotionBanner, Offer
 from storefront.services.offers import manage
 from tests.helpers import order_of, text
-from tests.test_cart_page import add as add_to_cart
+from tests.services.cart.test_cart_page import add as add_to_cart
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

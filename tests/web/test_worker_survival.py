@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from storefront.services.search import index as search_index
 from tests import servers
 from tests.conftest import PASSWORD, csrf_token
-from tests.test_fuzz import PARAM, QUERY_KEYS, VALUE, path_for
+from tests.web.test_fuzz import PARAM, QUERY_KEYS, VALUE, path_for
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 

@@ -10,7 +10,7 @@ import pytest
 
 from storefront import redis_keys
 from storefront.extensions import redis_store
-from tests.test_nginx import (  # noqa: F401  (site: the fixture)
+from tests.deploy.test_nginx import (  # noqa: F401  (site: the fixture)
     MARKER,
     Browser,
     cart_count,

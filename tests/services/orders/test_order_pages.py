@@ -13,8 +13,8 @@ from storefront.services.pages import cache as page_cache
 from tests.checkout_support import place_order
 from tests.conftest import csrf_token
 from tests.helpers import text
-from tests.test_orders import order_id
-from tests.test_pages import dropped, plant
+from tests.services.orders.test_orders import order_id
+from tests.services.pages.test_pages import dropped, plant
 
 
 def tiles(response) -> list[str]:

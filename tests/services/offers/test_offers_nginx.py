@@ -19,7 +19,7 @@ import pytest
 from storefront.services.offers import manage
 from storefront.services.pages import render as pages
 from tests import servers
-from tests.test_nginx import MARKER, publish_marked, site  # noqa: F401  (site: the fixture)
+from tests.deploy.test_nginx import MARKER, publish_marked, site  # noqa: F401  (site: the fixture)
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 

@@ -2,7 +2,7 @@
 a file outside the pages folder, drops Hosts the shop does not answer to, and never sends a
 request that failed upstream a second time.
 
-Run on the "services" backend only, like tests/test_nginx.py, whose fixtures these share.
+Run on the "services" backend only, like tests/deploy/test_nginx.py, whose fixtures these share.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import servers, test_nginx
+from tests import servers
 from tests.conftest import require_service
-from tests.test_nginx import Site
+from tests.deploy import test_nginx
+from tests.deploy.test_nginx import Site
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 site = test_nginx.site  # the same nginx in front of gunicorn

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from storefront.models import GoodsCategory, GoodsSKU, IndexGoodsBanner, IndexPromotionBanner
+from tests.admin.test_admin import reload, submit, token_on
 from tests.conftest import sign_in
 from tests.helpers import text
-from tests.test_admin import reload, submit, token_on
 
 RAW_SQL = re.compile(r"\[SQL:|INSERT INTO|UPDATE \w|DELETE FROM|constraint|pymysql|sqlite3",
                      re.IGNORECASE)
@@ -40,7 +40,7 @@ def test_prices_outside_numeric_10_2_are_refused(backend, staff_client, shop, pr
     assert reload(GoodsSKU, shop.apples).price == Decimal("9.90")
 
 
-# (sales are not in the form at all: orders count them; tests/test_admin.py)
+# (sales are not in the form at all: orders count them; tests/admin/test_admin.py)
 @pytest.mark.parametrize("field,value", [("stock", "-1"), ("stock", "2147483648")])
 def test_stock_and_sales_stay_in_the_columns_range(backend, staff_client, shop, field, value):
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}", {field: value})

@@ -10,7 +10,7 @@ import pytest
 
 from storefront.web.headers import SECURITY_HEADERS, content_security_policy, page_headers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # the locations that send a page file themselves, per config
 PAGE_LOCATIONS = {
     "deploy/nginx.conf": ["~ ^/(?:index|goods/|list/|$)", "@personal"],

@@ -12,10 +12,10 @@ from PIL import Image
 
 from storefront.models import GoodsSKU
 from storefront.services import images
+from tests.admin.test_admin import reload, submit
 from tests.conftest import sign_in
 from tests.helpers import text
-from tests.test_admin import reload, submit
-from tests.test_cart_page import add
+from tests.services.cart.test_cart_page import add
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import Offer
+from tests.admin.test_admin import submit
 from tests.conftest import sign_in
 from tests.helpers import text
-from tests.test_admin import submit
 
 
 @pytest.fixture

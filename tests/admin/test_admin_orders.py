@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from storefront.models import DeliverySlot, OrderInfo
+from tests.admin.test_admin import reload, token_on
 from tests.checkout_support import add_slot, place_order, sku_row, slot_taken
 from tests.conftest import sign_in
 from tests.helpers import text
-from tests.test_admin import reload, token_on
-from tests.test_orders import order_id
+from tests.services.orders.test_orders import order_id
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from storefront.extensions import db
 from storefront.models import OrderInfo
 from storefront.services.orders import mail, status
 from tests.checkout_support import add_address, add_slot, checkout_form, fill_cart, place_order
-from tests.test_orders import order_id
+from tests.services.orders.test_orders import order_id
 
 
 class Inbox:
