@@ -28,7 +28,6 @@ from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 from storefront.extensions import db
 from storefront.services import validate
-from storefront.services.pages.freshness import record_edit
 from storefront.web.app import format_price, media_url
 
 log = logging.getLogger(__name__)
@@ -207,14 +206,6 @@ class ShopModelView(StaffOnly, ModelView):
             for label, error in _messages(form):
                 flash(f"{label}: {error}", "danger")
         return valid
-
-    # Flask-Admin calls these before its commit: they only note on the session what goes
-    # stale; freshness' after_commit listener clears the cache and queues the render.
-    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
-        record_edit(db.session, model)
-
-    def on_model_delete(self, model: Any) -> None:
-        record_edit(db.session, model)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Flask-Admin flashes ``str(exc)`` for database errors: raw SQL. Staff get a plain

@@ -51,7 +51,6 @@ from storefront.models import (
 from storefront.services import validate
 from storefront.services.accounts import users as accounts
 from storefront.services.accounts.passwords import hash_password
-from storefront.services.pages.freshness import record_edit
 from storefront.web.app import csp_nonce
 
 DISPLAY_TYPES = [(IndexCategoryGoodsBanner.TITLE, "Title link"),
@@ -151,7 +150,6 @@ class SKUView(ShopModelView):
             skus = db.session.scalars(select(GoodsSKU).where(GoodsSKU.id.in_(wanted))).all()
             for sku in skus:
                 sku.is_on_sale = on_sale
-                record_edit(db.session, sku)  # the same path to "fresh" as a form save
             db.session.commit()
             return len(skus)
 

@@ -6,7 +6,6 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU
-from storefront.services.pages import freshness
 from tests.helpers import text
 
 
@@ -65,7 +64,6 @@ def test_taking_a_sku_off_sale_removes_its_page(client, shop):
     assert client.get(f"/goods/{shop.prawns}").status_code == 200
     prawns = db.session.get(GoodsSKU, shop.prawns)
     prawns.is_on_sale = False
-    freshness.record_edit(db.session, prawns)
     db.session.commit()
     assert client.get(f"/goods/{shop.prawns}").status_code == 404
 

@@ -40,10 +40,11 @@ def review(user_id: int, order_no: str, line_id: int, rating: int, comment: str)
                 rating_total=GoodsSKU.rating_total + rating)
         .execution_options(synchronize_session=False))
     db.session.expire(line)
-    freshness.record_edit(db.session, line)  # reviews:<sku id>: the product page
-    # the stars on its tiles: the homepage (sku:<id>) and its category's lists
+    # written by statements, which the session's collector does not see: the product page
+    # (reviews:<sku id>) and the stars on its tiles (the homepage's sku:<id>, its lists)
     category_id = db.session.scalar(select(GoodsSKU.category_id)
                                     .where(GoodsSKU.id == line.sku_id))
-    freshness.record_tags(db.session, {tag.sku(line.sku_id), tag.category_skus(category_id)})
+    freshness.record_tags(db.session, {tag.reviews(line.sku_id), tag.sku(line.sku_id),
+                                       tag.category_skus(category_id)})
     db.session.commit()
 

@@ -89,17 +89,23 @@ def remove(keys: Iterable[str]) -> None:
             path_of(key, suffix).unlink(missing_ok=True)
 
 
-def remove_all() -> None:
-    """Every page file goes (a change that shows on every page, such as the category nav)."""
+def remove_all() -> bool:
+    """Every page file goes (a change that shows on every page, such as the category nav).
+    True when there was one: a node that had none has nothing to write again."""
+    had = False
     for suffix in reversed(_SUFFIXES):
-        path_of("home", suffix).unlink(missing_ok=True)
+        home = path_of("home", suffix)
+        had = home.exists() or had
+        home.unlink(missing_ok=True)
     for sub in ("goods", "list"):
         # renamed away first, so nginx never serves from a folder half deleted
         target = folder() / sub
         if target.is_dir():
+            had = True
             doomed = folder() / f".{sub}.doomed.{os.getpid()}"
             os.replace(target, doomed)
             shutil.rmtree(doomed, ignore_errors=True)
+    return had
 
 
 def write_atomically(path: Path, content: bytes) -> Path:

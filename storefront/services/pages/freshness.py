@@ -1,10 +1,11 @@
 """From "staff edited something" to "every page shows it": after the commit, and only then.
 
-Edits are recorded on the SQLAlchemy session (``record_edit``) by whoever makes them: the
-admin's ``on_model_change`` / ``on_model_delete`` hooks, its bulk actions, the CLI. Those
-run before the commit, when the worker would still read the old rows, so nothing happens
-yet: the record is only the edit's tags (``services.tags``). The ``after_commit`` listener
-then acts, in this order:
+Edits are noticed at each flush by one collector (``_collect``), whoever makes them: the
+admin, the CLI, the worker, a test. It notes on the session the tags of every row the flush
+added, changed or deleted (``tags.of_flushed``), the SKUs deleted and the rows search shows;
+rows written by SQL statements, which the session does not see (an order's stock updates),
+are noted with ``record_tags``. Nothing happens yet: before the commit the worker would
+still read the old rows. The ``after_commit`` listener then acts, in this order:
 1. the cached pages carrying those tags are dropped (``page_cache.invalidate``);
 2. their files go, so nginx asks the app, which renders them from the committed rows: the
    page is fresh from this moment on;
@@ -12,11 +13,9 @@ then acts, in this order:
    other nodes, a CDN) hear of it once, with the search rows the commit changed.
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
-(noticed at each flush, whoever deleted them) leave shoppers' carts and histories after the
-commit too, and the index of what can be bought (``stock``) is dropped and built again by
-the worker. The search index hears of every SKU and product added, changed or deleted
-(noticed at each flush, so no editor can forget it): the worker updates it after the commit
-(``search_index.update``; a record of everything rebuilds it).
+leave shoppers' carts and histories after the commit too, and the index of what can be
+bought (``stock``) is dropped and built again by the worker. The worker updates the search
+index after the commit (``search_index.update``; a record of everything rebuilds it).
 
 Renders coalesce (``renders``): stale keys gather in a Redis set and one task, queued at
 most once per ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a
@@ -61,20 +60,9 @@ DELETED_SKUS = "storefront_deleted_skus"
 SEARCH_ROWS = "storefront_search_rows"
 
 
-def record_edit(session: Session, obj: object) -> None:
-    """Note what an add, change or delete of ``obj`` makes stale, for after the commit."""
-    stale = session.info.setdefault(RECORD, set())
-    # Twice: before the flush, while the old values (a category the SKU left) are still in
-    # its history; after it, when a new object has its id.
-    with session.no_autoflush:
-        stale |= tags.of_edit(obj)
-    session.flush()
-    stale |= tags.of_edit(obj)
-
-
 def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()) -> None:
-    """Tags no edited object names by itself (an order's stock updates, an offer's SKUs),
-    and SKUs whose search entry changed."""
+    """What rows written by SQL statements make stale (an order's conditional stock
+    updates, an offer's SKUs): the collector below sees only the rows the session flushes."""
     session.info.setdefault(RECORD, set()).update(stale)
     if search_skus:
         session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))[0].update(search_skus)
@@ -86,23 +74,29 @@ def record_everything(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _note_deleted_skus(session: Session, flush_context: object) -> None:
-    # session.deleted still lists what this flush deleted; their ids are gone after it
-    ids = {obj.id for obj in session.deleted if isinstance(obj, GoodsSKU)}
-    if ids:
-        session.info.setdefault(DELETED_SKUS, set()).update(ids)
+def _collect(session: Session, flush_context: object) -> None:
+    """The one collector of what an edit makes stale: every row each flush added, changed or
+    deleted, whoever wrote it (the admin, the CLI, the worker, a test), so nobody can forget
+    to say. Run after the flush, while the session still shows what it flushed and each
+    changed attribute's old value (a SKU that left a category names both lists), and new
+    rows have their ids."""
+    flushed = [*((o, "new") for o in session.new),
+               *((o, "dirty") for o in session.dirty
+                 if session.is_modified(o, include_collections=False)),
+               *((o, "deleted") for o in session.deleted)]
+    stale: set[str] = set()
+    for obj, kind in flushed:
+        stale |= tags.of_flushed(obj, kind)
+        if isinstance(obj, _SEARCHED):  # every row search results show
+            session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))[
+                _SEARCHED.index(type(obj))].add(obj.id)
+        if kind == "deleted" and isinstance(obj, GoodsSKU):  # its id is gone after the flush
+            session.info.setdefault(DELETED_SKUS, set()).add(obj.id)
+    if stale:
+        session.info.setdefault(RECORD, set()).update(stale)
 
 
-@event.listens_for(Session, "after_flush")
-def _note_search_rows(session: Session, flush_context: object) -> None:
-    # every row search results show, whoever changed it (admin, CLI, worker, tests)
-    kinds = (GoodsSKU, Goods, GoodsCategory)
-    touched = [o for o in (*session.new, *session.dirty, *session.deleted)
-               if isinstance(o, kinds)]
-    if touched:
-        rows = session.info.setdefault(SEARCH_ROWS, (set(), set(), set()))
-        for obj in touched:
-            rows[kinds.index(type(obj))].add(obj.id)
+_SEARCHED = (GoodsSKU, Goods, GoodsCategory)
 
 
 @event.listens_for(Session, "after_commit")
@@ -164,23 +158,24 @@ def make_fresh(stale: set[str], searched: set[str] = frozenset()) -> None:
         keys = None
     if keys is None:  # which pages carry the tags is not known: any of them may
         keys, stale = set(), {tags.ALL}
+    everything = tags.ALL in stale or tags.NAV in stale
+    files_here = True
     try:
-        if tags.ALL in stale or tags.NAV in stale:
-            page_files.remove_all()
+        if everything:
+            files_here = page_files.remove_all()
         else:
             page_files.remove(keys)
     except OSError:
         log.error("freshness: could not remove the files of %s", sorted(keys), exc_info=True)
-    everything = tags.ALL in stale or tags.NAV in stale
     keys = keys | {str(PageKey.home())} if tags.HOME in stale else keys
-    _tell(None if everything else keys, searched)
+    _tell(None if everything else keys, searched, files_here)
 
 
-def _tell(pages: set[str] | None, searched: set[str]) -> None:
+def _tell(pages: set[str] | None, searched: set[str], files_here: bool = True) -> None:
     """Each purge target chosen at start (purge.init_app; imported there, not here: purge's
-    targets call this module)."""
+    targets call this module). ``files_here``: whether this node had page files to lose."""
     for target in current_app.extensions["page_purge"]:
-        target.purge(pages, searched)
+        target.purge(pages, searched, files_here=files_here)
 
 
 # Several nodes. The stale keys go into a log in Redis (a sorted set scored by Redis's
@@ -243,8 +238,10 @@ def catch_up(before_serving: bool = False) -> bool:
     keys -= searched
     if EVERYTHING in keys:  # the node starts afresh: its search index too
         searched = {SEARCH + EVERYTHING}
-        page_files.remove_all()
-        renders.schedule_warm()
+        # a node about to serve writes every page; a running one with no file has none
+        # to write again
+        if page_files.remove_all() or before_serving:
+            renders.schedule_warm()
     elif keys:
         page_files.remove(keys)
         renders.schedule_render(keys)

@@ -35,15 +35,16 @@ class ConfigError(ValueError):
 
 
 class Target(Protocol):
-    def purge(self, pages: set[str] | None, search: set[str]) -> None:
-        """Everything one commit made stale (``pages`` None: every page)."""
+    def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
+        """Everything one commit made stale (``pages`` None: every page); ``files_here``
+        False when this node had no page file at all (nothing of its own to write again)."""
 
     def sweep(self) -> None:
         """The safety net's turn (beat): make up for a message this node may have missed."""
 
 
 class Nobody:
-    def purge(self, pages: set[str] | None, search: set[str]) -> None:
+    def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         return None
 
     def sweep(self) -> None:
@@ -54,9 +55,10 @@ class LocalFiles(Nobody):
     """One machine: its own worker writes the pages again (its search index is updated in
     the committing process)."""
 
-    def purge(self, pages: set[str] | None, search: set[str]) -> None:
+    def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         if pages is None:
-            renders.schedule_warm()
+            if files_here:  # a node that had no file (none written yet) has none to rewrite
+                renders.schedule_warm()
         else:
             renders.schedule_render(pages)
 
@@ -64,7 +66,7 @@ class LocalFiles(Nobody):
 class ClusterBroadcast(Nobody):
     """Several nodes: one announcement per commit, pages and search rows together."""
 
-    def purge(self, pages: set[str] | None, search: set[str]) -> None:
+    def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         items = ({freshness.EVERYTHING} if pages is None else set(pages)) | search
         if items:
             freshness.announce(items)
@@ -77,7 +79,7 @@ class SurrogateKeyPurge(Nobody):
     """A CDN that purges by surrogate key (Fastly-style): the worker sends the request, so a
     slow CDN never holds up the staff member's save."""
 
-    def purge(self, pages: set[str] | None, search: set[str]) -> None:
+    def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         keys = surrogate_keys(pages, search)
         if keys:
             renders.send_task("storefront.tasks.purge_cdn", args=[sorted(keys)])

@@ -98,10 +98,34 @@ _EDITS: dict[type, Callable[[Callable[[str], set[int]]], set[str]]] = {
 }
 
 
+# Models that change far more often than any page shows them (an order moving on, a user's
+# session ending): only a change of these columns, or a delete, touches the pages. A new row
+# touches them only with one of these set (an order line placed has no review yet).
+_SHOWN_COLUMNS: dict[type, tuple[str, ...]] = {
+    OrderGoods: ("rating", "comment"),
+    OrderInfo: (),
+    User: ("username",),
+}
+
+
 def of_edit(obj: object) -> set[str]:
     """The tags an add, change or delete of ``obj`` touches (none for a model no page shows)."""
     rule = _EDITS.get(type(obj))
     return rule(lambda attr: _values(obj, attr)) if rule else set()
+
+
+def of_flushed(obj: object, kind: str) -> set[str]:
+    """``of_edit`` for a row a flush wrote (``kind``: "new", "dirty" or "deleted"), unless
+    nothing a page shows of it changed."""
+    columns = _SHOWN_COLUMNS.get(type(obj))
+    if columns is not None and kind != "deleted":
+        if kind == "new":
+            shown = any(getattr(obj, c) for c in columns)  # set: not None, not ""
+        else:
+            shown = any(inspect(obj).attrs[c].history.has_changes() for c in columns)
+        if not shown:
+            return set()
+    return of_edit(obj)
 
 
 def _values(obj: object, attr: str) -> set[int]:

@@ -14,7 +14,6 @@ from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
 from storefront.services.cart import merge as cart_merge
 from storefront.services.cart import shopper
-from storefront.services.pages import freshness
 from tests.conftest import PASSWORD, count_queries, csrf_token, sign_in
 from tests.helpers import header_cart_count, text
 
@@ -54,7 +53,6 @@ def edit(sku_id: int, **fields) -> None:
     sku = db.session.get(GoodsSKU, sku_id)
     for name, value in fields.items():
         setattr(sku, name, value)
-    freshness.record_edit(db.session, sku)
     db.session.commit()
 
 

@@ -15,7 +15,6 @@ from storefront import create_app, redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
 from storefront.services.cart import stock
-from storefront.services.pages import freshness
 from storefront.services.search import index as search_index
 from storefront.services.search import query as search
 from tests import factories
@@ -64,7 +63,6 @@ def test_the_worker_builds_the_stock_index_and_writes_the_search_index(queued_ap
     with count_queries() as statements:
         sku = db.session.get(GoodsSKU, shop.apples)
         sku.name, sku.price = "Braeburn crunch", Decimal("7.25")
-        freshness.record_edit(db.session, sku)
         db.session.commit()
 
     # the staff member's request: no full-table query, no index write, and nothing wrong

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import brotli
 import pytest
+from sqlalchemy import update
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsCategory, GoodsSKU
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness, renders
 from storefront.services.pages import render as pages
+from storefront.services.pages import renders
 from storefront.tasks import sweep_pages, warm_pages
 from tests.helpers import text
 
@@ -32,7 +33,6 @@ def files_of(key: str) -> dict[str, Path]:
 def set_price(sku_id: int, price: str) -> None:
     sku = db.session.get(GoodsSKU, sku_id)
     sku.price = Decimal(price)
-    freshness.record_edit(db.session, sku)
     db.session.commit()
 
 
@@ -92,9 +92,11 @@ def test_a_stale_file_left_behind_lasts_at_most_until_the_sweep_after_max_age(ap
     writes it again."""
     key = f"goods:{shop.apples}"
     pages.publish(key)
-    sku = db.session.get(GoodsSKU, shop.apples)
-    sku.price = Decimal("7.25")
-    db.session.commit()  # committed without record_edit: nothing removed the file
+    # a statement the session does not see, as a process that died before its after-commit
+    # work would leave it: nothing removed the file
+    db.session.execute(update(GoodsSKU).where(GoodsSKU.id == shop.apples)
+                       .values(price=Decimal("7.25")))
+    db.session.commit()
     path = page_files.path_of(key)
     sweep_pages.apply()
     assert "9.90" in path.read_text()  # younger than the bound: left alone
@@ -132,9 +134,9 @@ def test_redis_down_at_the_commit_removes_every_file(app, shop, monkeypatch):
 
 
 def test_a_full_clear_warms_every_catalogue_page(app, shop):
+    pages.publish("home")  # the node has files: a full clear writes every page again
     category = db.session.get(GoodsCategory, shop.fruit)
     category.name = "Fruit & berries"
-    freshness.record_edit(db.session, category)
     db.session.commit()  # the nav is on every page: everything goes, then the warm-up
     written = {page_files.key_of(p) for p in page_files.folder().rglob("*.html")}
     assert written == set(pages.catalogue_keys())
@@ -177,3 +179,12 @@ def test_a_render_overtaken_by_an_edit_queues_its_page_again(app, shop, monkeypa
     # (the edit's commit queued the stock and search work, but no render: it found no page)
     assert [t for t in sent if t.endswith("render_pages")] == ["storefront.tasks.render_pages"]
     assert key in renders.take_pending("test")
+
+
+def test_a_full_clear_on_a_node_without_files_writes_none(app, shop):
+    """Nothing was written yet (a fresh node, a test's own shop): a change shown on every
+    page removes nothing and warms nothing; pages are rendered when asked for."""
+    category = db.session.get(GoodsCategory, shop.fruit)
+    category.name = "Fruit & berries"
+    db.session.commit()
+    assert not list(page_files.folder().rglob("*.html"))

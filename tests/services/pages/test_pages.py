@@ -21,6 +21,7 @@ from storefront.models import (
     GoodsSKU,
     IndexPromotionBanner,
     OrderGoods,
+    OrderInfo,
     User,
 )
 from storefront.services.pages import cache as page_cache
@@ -197,8 +198,8 @@ def test_the_fragment_for_an_anonymous_visitor_is_empty(client):
 
 
 def edit(obj, delete: bool = False) -> None:
-    """What the admin does: record before the commit, then commit."""
-    freshness.record_edit(db.session, obj)
+    """What the admin does: change (or add) the row, then commit (the flush is collected)."""
+    db.session.add(obj)
     if delete:
         db.session.delete(obj)
     db.session.commit()
@@ -227,7 +228,9 @@ def dropped(shop) -> set[str]:
 
 def test_promotion_edit_drops_the_homepage_only(client, shop):
     plant(client, shop)
-    edit(db.session.scalars(db.select(IndexPromotionBanner)).first())
+    banner = db.session.scalars(db.select(IndexPromotionBanner)).first()
+    banner.name = "Weekend deals"
+    edit(banner)
     assert dropped(shop) == {"home"}
 
 
@@ -299,6 +302,19 @@ def test_renaming_a_reviewer_drops_the_pages_with_their_reviews(client, shop):
     assert "robert" in text(client.get(f"/goods/{shop.apples}"))
 
 
+def test_a_reviewer_signing_out_everywhere_or_their_order_moving_on_drops_nothing(client,
+                                                                                    shop):
+    """The collector sees every flushed row, but only what a page shows of a user or an
+    order counts: a session ending or a status change leaves the review pages alone."""
+    plant(client, shop)
+    bob = db.session.scalars(db.select(User).filter_by(username="bob")).one()
+    bob.session_version = (bob.session_version or 0) + 1
+    review = db.session.scalars(db.select(OrderGoods).filter_by(sku_id=shop.apples)).first()
+    review.order.status = OrderInfo.DELIVERED
+    edit(bob)
+    assert dropped(shop) == set()
+
+
 def test_deleting_a_sku_drops_its_page(client, shop):
     doomed = GoodsSKU(category_id=shop.seafood, goods=Goods(name="Temporary", detail=""),
                       name="Doomed crab", price=Decimal("5"), unit="1")
@@ -316,7 +332,6 @@ def test_nothing_is_dropped_before_the_commit_or_on_rollback(client, shop):
     plant(client, shop)
     sku = db.session.get(GoodsSKU, shop.apples)
     sku.price = Decimal("1.00")
-    freshness.record_edit(db.session, sku)
     assert dropped(shop) == set()  # recorded, not acted on
     db.session.rollback()
     assert dropped(shop) == set()

@@ -14,7 +14,7 @@ from flask import current_app
 from storefront import create_app, redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
-from storefront.services.pages import freshness, purge
+from storefront.services.pages import purge
 from tests import factories
 from tests.servers import HOST
 
@@ -43,7 +43,6 @@ def test_a_target_that_cannot_work_stops_the_start(settings, app_config):
 def edit_price(sku_id: int, price: str) -> None:
     sku = db.session.get(GoodsSKU, sku_id)
     sku.price = Decimal(price)
-    freshness.record_edit(db.session, sku)
     db.session.commit()
 
 

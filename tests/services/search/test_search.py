@@ -19,7 +19,6 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Goods, GoodsCategory, GoodsSKU
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
 from storefront.services.search import index as search_index
 from tests import factories
@@ -272,7 +271,6 @@ def test_a_rolled_back_edit_never_shows(client, catalogue):
 def test_a_product_edit_updates_all_its_skus(client, catalogue):
     goods = _sku(catalogue.strawberries).goods
     goods.detail = "Grown on the slopes of Dandong."
-    freshness.record_edit(db.session, goods)
     db.session.commit()
     assert set(found(client, "dandong")) == {catalogue.strawberries, catalogue.big_strawberries}
 
