@@ -238,10 +238,8 @@ def catch_up(before_serving: bool = False) -> bool:
     keys -= searched
     if EVERYTHING in keys:  # the node starts afresh: its search index too
         searched = {SEARCH + EVERYTHING}
-        # a node about to serve writes every page; a running one with no file has none
-        # to write again
-        if page_files.remove_all() or before_serving:
-            renders.schedule_warm()
+        page_files.remove_all()
+        renders.schedule_warm()
     elif keys:
         page_files.remove(keys)
         renders.schedule_render(keys)
