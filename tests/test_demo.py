@@ -15,7 +15,7 @@ from storefront import demo
 from storefront.demo import artwork, pictures
 from storefront.demo.catalogue import CATALOGUE
 from storefront.extensions import db
-from storefront.models import GoodsCategory, GoodsSKU, OrderGoods
+from storefront.models import GoodsCategory, GoodsSKU, OrderGoods, OrderInfo
 from tests.helpers import text
 
 pytestmark = pytest.mark.parametrize("backend", ["embedded"])  # the seed is the same on both
@@ -68,6 +68,8 @@ def test_the_demo_reviews_give_stars_that_pages_and_tiles_show(app, client):
     """Given the seeded shop, every demo review has 1-5 stars, mostly 4 and 5; a reviewed
     product's page shows their average and count above the reviews, and its tile the stars."""
     demo.seed(None, None)
+    numbers = db.session.scalars(select(OrderInfo.order_no)).all()  # as checkout makes them
+    assert numbers and all(re.fullmatch(r"SF-\d{4}-\d{6}", n) for n in numbers), numbers
     stars = db.session.scalars(select(OrderGoods.rating)).all()
     assert stars and all(1 <= n <= 5 for n in stars)
     assert sum(n >= 4 for n in stars) / len(stars) >= 0.8 and len(set(stars)) > 1

@@ -51,6 +51,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.services.accounts.passwords import hash_password
+from storefront.services.orders import numbers
 
 LINES_PER_ORDER = 4
 # The demo reviews' stars, taken in turn: mostly 4 and 5 with the odd 3, as a grocer's are
@@ -230,13 +231,15 @@ def _add_reviews(seeded: _Seeded) -> None:
     for u, user in enumerate(users):
         for seq, n in enumerate(range(0, len(lines[u]), LINES_PER_ORDER)):
             placed = now - timedelta(days=max(40 - 9 * seq - u, 3), hours=u)
-            _add_order(user, lines[u][n:n + LINES_PER_ORDER], placed, seq)
+            _add_order(user, lines[u][n:n + LINES_PER_ORDER], placed)
 
 
-def _add_order(user: User, lines: list[_Review], placed: datetime, seq: int) -> None:
-    # Order numbers as the shop makes them: time placed, user id, then a sequence number.
-    # The time comes from now, so a re-seed (after the categories were deleted) makes new ones.
-    order_no = f"{placed:%Y%m%d%H%M%S}{user.id:06d}{seq:02d}"
+def _add_order(user: User, lines: list[_Review], placed: datetime) -> None:
+    # Order numbers as checkout draws them (SF-<yymm>-<six digits>), drawn again on a clash
+    # (the query flushes this seed's earlier orders first, so they count too).
+    order_no = numbers.new_order_no(placed)
+    while db.session.scalar(select(OrderInfo.id).where(OrderInfo.order_no == order_no)):
+        order_no = numbers.new_order_no(placed)
     subtotal = sum((sku.price * (1 + i % 2) for i, (sku, *_) in enumerate(lines)), Decimal(0))
     order = OrderInfo(order_no=order_no, user=user, status=OrderInfo.DELIVERED,
                       created_at=placed, updated_at=placed, delivered_at=placed,
