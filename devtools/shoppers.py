@@ -15,6 +15,10 @@ ADDRESS = {"recipient": "Bench Buyer", "phone": "+44 20 7946 0000",
            "lines": "1 Orchard Lane\nLeafton", "postcode": "LF1 2AB"}
 
 
+class NoCheckout(RuntimeError):
+    """The checkout page offered nothing to post (an empty cart, no slot on offer)."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """What the shop answered to one checkout post."""
@@ -54,13 +58,17 @@ class Shopper:
         return self.browser.request("POST", "/cart/add", {
             "sku_id": str(sku_id), "count": str(count), "csrf_token": self.csrf})[0]
 
+    def remove(self, sku_id: int) -> int:
+        return self.browser.request("POST", "/cart/remove", {
+            "sku_id": str(sku_id), "csrf_token": self.csrf})[0]
+
     def checkout_form(self, any_slot: bool = False) -> dict[str, str]:
         """The checkout page's form as the shopper posts it: their default address, the
-        first slot on offer (or any one of them)."""
+        first slot on offer (or any one of them). ``NoCheckout``: nothing to post."""
         status, page = self.browser.get("/checkout")
-        assert status == 200, (status, page[:300])
         slots = re.findall(r'name="slot_id" value="(\d+)"', page)
-        assert slots, "no delivery slot on offer"
+        if status != 200 or not slots:
+            raise NoCheckout(f"no checkout form: HTTP {status}, {len(slots)} slots on offer")
         form = {name: _field(page, name) or "" for name in
                 ("csrf_token", "token", "quote", "address_id")}
         return {**form, "slot_id": random.choice(slots) if any_slot else slots[0],  # noqa: S311
