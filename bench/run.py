@@ -8,8 +8,9 @@ gunicorn with a bare Flask view; same sizes and settings); memory over 20,000 re
 the cost of recycling workers; freshness through nginx with a real Celery worker; SQL query
 counts (the fragment endpoint's too; then the catalogue grown to 200 categories); search on
 that catalogue of 10,000 SKUs (``bench.search_figure``; ``--only search`` runs it alone); the
-cluster (bench/cluster.py: 1 and 3 web nodes behind the balancer, a Redis failover).
-Everything is removed at the end.
+cluster (bench/cluster.py: 1 and 3 web nodes behind the balancer, a Redis failover); orders
+(bench/orders.py: checkouts per second, and an order storm beside anonymous pages; ``--only
+orders`` runs it alone). Everything is removed at the end.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bench import (
     figures,
     memory,
     offer_start,
+    orders,
     procs,
     queries,
     report,
@@ -46,7 +48,9 @@ from bench import (
 from bench import shop as shop_mod
 
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
-HARD_TIMEOUT_S = 14 * 60  # the cluster figure adds 3-4 min (two clusters started)
+# figures that run alone on the standard catalogue (--only NAME): printed, not written
+ALONE = {"offers": offer_start, "orders": orders}
+HARD_TIMEOUT_S = 17 * 60  # the cluster figure adds 3-4 min (two clusters), orders 2-3 min
 # what must be on this machine: Debian package
 TOOLS = {"wrk": "wrk", "/usr/sbin/nginx": "nginx",
          "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so":
@@ -123,6 +127,9 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     fresh = saves.measure(shop, app, cat, settings)
     log("an offer's start through nginx: renders and time until every page file is fresh")
     started_offer = offer_start.measure(shop, app, cat, settings)
+    log(f"orders: {orders.BUYERS} buyers on {orders.SKUS} SKUs, then {orders.STORM_RATE} "
+        f"orders/s for {orders.STORM_S} s beside anonymous pages through nginx")
+    ordered = orders.measure(shop, app, cat, settings)
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
@@ -131,7 +138,7 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log("cluster: the homepage through the balancer with 1 and 3 nodes, then a Redis failover")
     clustered = cluster.measure(load)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
-            "freshness": fresh, "offer_start": started_offer, "memory": mem,
+            "freshness": fresh, "offer_start": started_offer, "orders": ordered, "memory": mem,
             "search": found, "cluster": clustered,
             "app_warnings_in_bench": dict(repeats.counts)}
 
@@ -158,7 +165,7 @@ def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
-    parser.add_argument("--only", choices=["search", "offers"],
+    parser.add_argument("--only", choices=["search", *ALONE],
                         help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
@@ -177,11 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     shop = shop_mod.create(workdir)
     ok = False
     try:
-        if only == "offers":
+        if only in ALONE:
             app = shop.app()
             with contextlib.redirect_stdout(io.StringIO()):
                 cat = shop_mod.prepare(shop, app, CATEGORIES, SKUS)
-            line = offer_start.line(offer_start.measure(shop, app, cat, settings))
+            piece = ALONE[only]
+            line = piece.line(piece.measure(shop, app, cat, settings))
             ok = True
             print(line)
             return 0

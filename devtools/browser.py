@@ -19,6 +19,7 @@ class Browser:
         self.user_agent = user_agent
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.cookies: dict[str, str] = {}
+        self.location: str | None = None  # the last answer's redirect, if it was one
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None,
                 timeout: float = 10) -> tuple[int, str]:
@@ -34,6 +35,7 @@ class Browser:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             text = response.read().decode(errors="replace")
+            self.location = response.getheader("Location")
             for value in response.headers.get_all("Set-Cookie") or []:
                 jar: SimpleCookie = SimpleCookie()
                 jar.load(value)

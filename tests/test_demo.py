@@ -15,7 +15,7 @@ from storefront import demo
 from storefront.demo import artwork, pictures
 from storefront.demo.catalogue import CATALOGUE
 from storefront.extensions import db
-from storefront.models import GoodsCategory, GoodsSKU, OrderGoods
+from storefront.models import GoodsCategory, GoodsSKU, OrderGoods, OrderInfo
 from tests.helpers import text
 
 pytestmark = pytest.mark.parametrize("backend", ["embedded"])  # the seed is the same on both
@@ -62,6 +62,33 @@ def test_reviews_are_about_their_product_and_names_are_english(app):
     assert not_english == {"赣南脐橙 Navel oranges 1kg", "赣南脐橙 Navel oranges 5kg gift box"}
     assert db.session.scalar(select(func.count()).where(
         GoodsSKU.name.like("Sweetheart strawberries%"))) == 3
+
+
+def test_the_demo_reviews_give_stars_that_pages_and_tiles_show(app, client):
+    """Given the seeded shop, every demo review has 1-5 stars, mostly 4 and 5; a reviewed
+    product's page shows their average and count above the reviews, and its tile the stars."""
+    demo.seed(None, None)
+    numbers = db.session.scalars(select(OrderInfo.order_no)).all()  # as checkout makes them
+    assert numbers and all(re.fullmatch(r"SF-\d{4}-\d{6}", n) for n in numbers), numbers
+    stars = db.session.scalars(select(OrderGoods.rating)).all()
+    assert stars and all(1 <= n <= 5 for n in stars)
+    assert sum(n >= 4 for n in stars) / len(stars) >= 0.8 and len(set(stars)) > 1
+    per_sku = dict(db.session.execute(
+        select(OrderGoods.sku_id, func.sum(OrderGoods.rating)).group_by(OrderGoods.sku_id)).all())
+    counted = db.session.execute(select(GoodsSKU).where(GoodsSKU.id.in_(per_sku))).scalars()
+    for sku in counted:  # the tiles' stars are the reviews' stars
+        assert sku.rating_total == per_sku[sku.id], sku.name
+    apples = db.session.scalar(select(GoodsSKU).filter_by(name="Fuji apples 500g"))
+    page = text(client.get(f"/goods/{apples.id}"))
+    average = round(apples.rating_total / apples.rating_count, 1)
+    fact = re.search(r'id="rating-fact">(.*?)</dd>', page, re.S)[1]
+    assert "Not rated yet" not in page and f"{average} " in fact
+    assert f"({apples.rating_count} rating" in fact
+    assert f"<strong>{average}</strong> out of 5 from {apples.rating_count} rating" in page
+    listing = "".join(text(client.get(f"/list/{apples.category_id}?page={n}")) for n in (1, 2, 3))
+    tile = re.search(r'<article class="tile">(?:(?!</article>).)*?Fuji apples 500g.*?'
+                     r"</article>", listing, re.S)[0]
+    assert f'aria-label="{average} out of 5 stars"' in tile
 
 
 def test_without_the_art_the_demo_falls_back_to_shapes_and_says_so(app, monkeypatch, caplog):

@@ -51,8 +51,13 @@ from storefront.models import (
     utcnow,
 )
 from storefront.services.accounts.passwords import hash_password
+from storefront.services.orders import numbers
 
 LINES_PER_ORDER = 4
+# The demo reviews' stars, taken in turn: mostly 4 and 5 with the odd 3, as a grocer's are
+# (the written comments are all kind; a 1 or 2 beside one would read as a mistake).
+STARS = (5, 4, 5, 5, 4, 5, 3, 5, 4, 5, 5, 4)
+_Review = tuple[GoodsSKU, str, int]  # the SKU, the comment, the stars
 # The extra pictures of the first products of each category: a close-up (2), a spread (3).
 # Only a few products have them: each picture costs the seed a fifth of a second.
 GALLERIES: list[tuple[int, ...]] = [(2, 3), (2,)]
@@ -207,9 +212,10 @@ def _demo_users() -> list[User]:
 
 def _add_reviews(seeded: _Seeded) -> None:
     """Completed orders whose lines carry reviews: 1-3 reviewers per product's first SKU,
-    each saying one of the things written for that product."""
+    each saying one of the things written for that product, with stars (``STARS``), counted
+    on the SKU as a shopper's review is (services/orders/reviews.py): tiles show them."""
     users = _demo_users()
-    lines: list[list[tuple[GoodsSKU, str]]] = [[] for _ in users]
+    lines: list[list[_Review]] = [[] for _ in users]
     for ci, (spec, goods) in enumerate(zip(CATALOGUE, seeded.skus, strict=True)):
         for gi, (goods_spec, skus) in enumerate(zip(spec.goods, goods, strict=True)):
             sku = next((s for s in skus if s.on_sale), None)
@@ -217,27 +223,31 @@ def _add_reviews(seeded: _Seeded) -> None:
             if sku is None or not comments:
                 continue
             for k in range(min(len(comments), 1 + (ci + gi) % len(users))):
-                lines[(gi + k) % len(users)].append((sku, comments[k]))
+                stars = STARS[(ci + gi + k) % len(STARS)]
+                sku.rating_count, sku.rating_total = (sku.rating_count or 0) + 1, (
+                    sku.rating_total or 0) + stars
+                lines[(gi + k) % len(users)].append((sku, comments[k], stars))
     now = utcnow()
     for u, user in enumerate(users):
         for seq, n in enumerate(range(0, len(lines[u]), LINES_PER_ORDER)):
             placed = now - timedelta(days=max(40 - 9 * seq - u, 3), hours=u)
-            _add_order(user, lines[u][n:n + LINES_PER_ORDER], placed, seq)
+            _add_order(user, lines[u][n:n + LINES_PER_ORDER], placed)
 
 
-def _add_order(user: User, lines: list[tuple[GoodsSKU, str]], placed: datetime, seq: int
-               ) -> None:
-    # Order numbers as the shop makes them: time placed, user id, then a sequence number.
-    # The time comes from now, so a re-seed (after the categories were deleted) makes new ones.
-    order_no = f"{placed:%Y%m%d%H%M%S}{user.id:06d}{seq:02d}"
-    subtotal = sum((sku.price * (1 + i % 2) for i, (sku, _) in enumerate(lines)), Decimal(0))
+def _add_order(user: User, lines: list[_Review], placed: datetime) -> None:
+    # Order numbers as checkout draws them (SF-<yymm>-<six digits>), drawn again on a clash
+    # (the query flushes this seed's earlier orders first, so they count too).
+    order_no = numbers.new_order_no(placed)
+    while db.session.scalar(select(OrderInfo.id).where(OrderInfo.order_no == order_no)):
+        order_no = numbers.new_order_no(placed)
+    subtotal = sum((sku.price * (1 + i % 2) for i, (sku, *_) in enumerate(lines)), Decimal(0))
     order = OrderInfo(order_no=order_no, user=user, status=OrderInfo.DELIVERED,
                       created_at=placed, updated_at=placed, delivered_at=placed,
                       subtotal=subtotal, total=subtotal)
-    for i, (sku, comment) in enumerate(lines):
+    for i, (sku, comment, stars) in enumerate(lines):
         reviewed = placed + timedelta(days=2, hours=i)  # reviews come after delivery
         order.lines.append(OrderGoods(sku=sku, count=1 + i % 2, price=sku.price,
-                                      comment=comment, created_at=reviewed,
+                                      comment=comment, rating=stars, created_at=reviewed,
                                       updated_at=reviewed, reviewed_at=reviewed,
                                       name=sku.name, unit=sku.unit))
     db.session.add(order)

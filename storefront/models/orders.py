@@ -137,6 +137,12 @@ class OrderGoods(TimestampMixin, db.Model):
     def line_total(self) -> Decimal:
         return self.total if self.total is not None else self.price * self.count
 
+    @property
+    def saving(self) -> Decimal:
+        """What a multibuy took off ``count`` x ``price`` (the order keeps the price of one
+        item, offers applied, and the line's total)."""
+        return max(self.price * self.count - self.line_total, Decimal("0.00"))
+
     @validates("comment", "rating")
     def _reviewed(self, key: str, value: object) -> object:
         # whoever writes a review (the shopper, the seed, staff) dates it

@@ -48,6 +48,17 @@ def test_reviews_newest_first_and_at_most_30(client, app, shop):
     assert shown == list(range(34, 4, -1))  # the 30 newest, newest first
 
 
+def test_written_reviews_without_stars_are_not_called_not_rated(client, shop):
+    """The apples' one review (an old seed row) gave no stars: the rating box says there is a
+    review without stars, not "Not rated yet", and invents no average."""
+    page = text(client.get(f"/goods/{shop.apples}"))
+    fact = re.search(r'id="rating-fact">(.*?)</dd>', page, re.S)[1]
+    assert "1 review</a>" in fact and "without stars" in fact
+    assert "Not rated yet" not in page and "out of 5" not in page
+    assert "Sweet and crunchy!" in page
+    assert "Not rated yet" in text(client.get(f"/goods/{shop.prawns}"))  # no review at all
+
+
 @pytest.mark.parametrize("sku_id", ["999999", "abc", "-1", "0", "99999999999999999999", "1.5"])
 def test_unknown_or_malformed_ids_are_404_pages(client, shop, sku_id):
     response = client.get(f"/goods/{sku_id}")

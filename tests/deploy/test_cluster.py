@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pymysql
@@ -29,6 +30,7 @@ import pytest
 from devtools import netns, servers
 from devtools.browser import Browser
 from devtools.cluster import GUNICORN_PORT, Cluster
+from devtools.shoppers import Shopper
 from tests.cluster_support import require, save_sku, wait_for
 from tests.conftest import MARIADB, PASSWORD, mariadb_connection
 
@@ -160,6 +162,93 @@ def test_a_node_down_during_a_save_serves_the_fresh_page_when_back(cluster):
     assert price not in before
     assert _shows(b.url, price), "node B served its page from before the save"
     wait_for(lambda: _file_has(b, price), 20, "node B's file written again")
+
+
+BUYERS, LEFT = 8, 3  # shoppers who all want the last units of one product
+
+
+def test_two_nodes_checking_out_at_once_sell_the_stock_once_and_a_token_once(cluster):
+    """Given 3 left of a product and 8 shoppers, half signed in on each node, each with one
+    in their cart: when all place their order at the same moment, exactly 3 orders are
+    placed, 5 are refused in words with their carts intact, stock is 0 and nothing is a 5xx.
+    Then one checkout page posted to both nodes at once places one order, shown by both."""
+    database, b = cluster_db(cluster), cluster.nodes[1]
+    # one is above the minimum order (15.00), whatever demo offer runs on it
+    sku = _db(database, "SELECT id FROM goods_sku WHERE is_on_sale = 1 AND price >= 30 "
+              "AND id <> %s ORDER BY id LIMIT 1", SKU)[0][0]
+    cluster.flask(["slots", "generate", "--days", "2"])
+    _db(database, "UPDATE goods_sku SET stock = %s WHERE id = %s", LEFT, sku)
+    sales = _db(database, "SELECT sales FROM goods_sku WHERE id = %s", sku)[0][0]
+    shoppers = [Shopper(cluster.nodes[i % 2].url, name, PASSWORD)
+                for i, name in enumerate(_new_shoppers(cluster, BUYERS + 1))]
+    for shopper in shoppers:
+        shopper.add_address()
+        assert shopper.add(sku) == 302
+    buyers, last = shoppers[:BUYERS], shoppers[BUYERS]
+    forms = [shopper.checkout_form() for shopper in buyers]
+    answers = _at_once([lambda s=s, f=f: s.place(f) for s, f in zip(buyers, forms, strict=True)])
+    print("8 shoppers on 2 nodes, 3 left: " + ", ".join(str(x.status) for x in answers))
+    assert not [x.status for x in answers if x.status >= 500]
+    placed = [x for x in answers if x.order_no]
+    refused = [x for x in answers if not x.order_no]
+    assert len(placed) == LEFT and len({x.order_no for x in placed}) == LEFT, [
+        re.findall(r'checkout-problem" role="alert">([^<]*)', x.text) for x in refused]
+    assert all(x.status == 409 and "Nothing was ordered" in x.text for x in refused), [
+        (x.status, x.text[:200]) for x in refused]
+    assert _db(database, "SELECT stock, sales FROM goods_sku WHERE id = %s", sku)[0] == (
+        0, sales + LEFT)
+    assert _ordered(database, sku) == LEFT
+    carts = cluster.redis.client(cluster.redis.master_port())
+    in_carts = [int(carts.hget(f"cart_{_uid(database, s)}", sku) or 0) for s in buyers]
+    assert sorted(in_carts) == [0] * LEFT + [1] * (BUYERS - LEFT)  # the refused keep theirs
+
+    # one checkout page, posted to node A and node B at the same moment
+    _db(database, "UPDATE goods_sku SET stock = 2 WHERE id = %s", sku)
+    form = last.checkout_form()
+    twice = _at_once([lambda: last.place(form), lambda: last.place(form, last.on(b.url))])
+    print("one checkout token on both nodes: " + ", ".join(
+        f"{x.status} {x.order_no}" for x in twice))
+    assert [x.status for x in twice] == [302, 302]
+    assert twice[0].order_no and twice[0].order_no == twice[1].order_no
+    assert _ordered(database, sku) == LEFT + 1
+    assert _db(database, "SELECT stock FROM goods_sku WHERE id = %s", sku)[0][0] == 1
+
+
+def _new_shoppers(cluster: Cluster, n: int) -> list[str]:
+    """``n`` shopper accounts (one process, the sign-up rules applied)."""
+    names = [f"buyer{uuid.uuid4().hex[:8]}" for _ in range(n)]
+    code = ("import sys\nfrom storefront import create_app\n"
+            "from storefront.services.accounts import users\n"
+            "with create_app().app_context():\n"
+            "    for name in sys.argv[2:]:\n"
+            "        users.create_user(name, name + '@example.com', sys.argv[1])\n")
+    subprocess.run([sys.executable, "-c", code, PASSWORD, *names],  # noqa: S603
+                   env=cluster.app_env(on_host=True), cwd=servers.ROOT, check=True,
+                   capture_output=True, timeout=120)
+    return names
+
+
+def _at_once(calls: list) -> list:
+    """Each call in a thread of its own, released together; their answers in order."""
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait(10)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def _ordered(database: str, sku: int) -> int:
+    """Units of ``sku`` in orders placed at checkout (the seed's reviewed orders aside)."""
+    return int(_db(database, "SELECT COALESCE(SUM(g.count), 0) FROM order_goods g JOIN "
+                   "order_info o ON o.id = g.order_id WHERE g.sku_id = %s AND "
+                   "o.checkout_token IS NOT NULL", sku)[0][0])
+
+
+def _uid(database: str, shopper: Shopper) -> int:
+    return _db(database, "SELECT id FROM users WHERE username = %s", shopper.username)[0][0]
 
 
 class Traffic:

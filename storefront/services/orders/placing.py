@@ -57,10 +57,7 @@ class QuoteLine:
     unit_price: Decimal  # one item, offers applied
     total: Decimal  # the line, offers applied (a multibuy is not unit_price x count)
     offer: str | None = None  # the winning offer's badge, when one applies
-
-    @property
-    def saving(self) -> Decimal:
-        return max(self.unit_price * self.count - self.total, Decimal("0.00"))
+    saving: Decimal = Decimal("0.00")  # below the normal price, as the cart says it
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def quote(cart: shopper.Cart, at: datetime | None = None) -> Quote:
         unit, whole = priced[line.sku_id]
         lines.append(QuoteLine(line.sku_id, line.name, line.unit, line.image, line.count,
                                unit, whole.total,
-                               whole.offer.badge if whole.offer else None))
+                               whole.offer.badge if whole.offer else None, whole.saving))
     subtotal = sum((x.total for x in lines), Decimal("0.00"))
     return Quote(lines, summary.unavailable, pricing.totals(subtotal))
 

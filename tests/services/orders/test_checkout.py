@@ -21,6 +21,7 @@ from tests.checkout_support import (
     slot_taken,
 )
 from tests.helpers import text
+from tests.test_offers_pages import offer
 
 
 def orders() -> list[OrderInfo]:
@@ -189,3 +190,30 @@ def test_unavailable_lines_are_listed_apart_never_charged_and_stay(signed_in, us
     assert [line.name for line in order.lines] == ["Tiger prawns"]
     assert order.subtotal == Decimal("45.00")
     assert cart_of(user.id) == {shop.crate: 1}
+
+
+def test_a_multibuy_saving_shows_beside_its_line_at_checkout_and_on_the_order(
+        signed_in, user, shop):
+    """Given apples on "3 for 2", 3 × apples and 1 × prawns in the cart, the checkout line
+    says what the offer saves, as the cart does, and so does the placed order."""
+    offer("Apples 3 for 2", multibuy="3for2", sku_ids=(shop.apples,))
+    fill_cart(user.id, (shop.apples, 3), (shop.prawns, 1))
+    slot_id, address_id = add_slot(), add_address(user.id)
+    page = text(signed_in.get("/checkout"))
+    assert "3 for 2: you save $9.90" in line_of(page, "Fuji apples 500g")
+    assert "you save" not in line_of(page, "Tiger prawns")
+    assert "3 for 2: you save $9.90" in text(signed_in.get("/cart"))  # the same words
+    assert re.search(r'id="order-total">.*?64\.80', page, re.S)  # 2 × 9.90 + 45.00
+    placed = signed_in.post("/checkout", data=checkout_form(signed_in, address_id, slot_id))
+    shown = text(signed_in.get(placed.headers["Location"]))
+    apples = line_of(shown, "Fuji apples 500g")
+    assert "3 ×" in apples and "19.80" in apples and "You save $9.90" in apples
+    assert "save" not in line_of(shown, "Tiger prawns")
+
+
+def line_of(html: str, name: str) -> str:
+    """The checkout or order line that names ``name``."""
+    match = re.search(r'<li class="(?:summary|order)-line">(?:(?!</li>).)*?' + re.escape(name)
+                      + r".*?</li>", html, re.S)
+    assert match, f"no line for {name}"
+    return match.group(0)
