@@ -142,6 +142,39 @@ def test_a_cached_page_is_not_served_past_its_price_boundary(client, shop):
     assert "6.93" in text(client.get(f"/goods/{shop.apples}"))
 
 
+def shared_seconds(reply) -> int | None:
+    """How long a shared cache (a CDN) may keep the reply; None: not at all."""
+    match = re.fullmatch(r"public, max-age=0, s-maxage=(\d+)", reply.headers["Cache-Control"])
+    if match is None:
+        assert reply.headers["Cache-Control"] == "private, no-cache"
+        return None
+    return int(match.group(1))
+
+
+def test_a_shared_cache_may_not_keep_a_page_past_its_price_boundary(client, shop):
+    path = f"/goods/{shop.apples}"
+    assert shared_seconds(client.get(path)) == 60  # no offer near: a CDN keeps it a minute
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    ends = starts + timedelta(seconds=30)
+    offer("Flash sale", percent=30, category_id=shop.fruit, starts=starts, ends=ends)
+    asked = time.time()
+    reply = client.get(path)
+    answered = time.time()
+    assert "6.93" not in text(reply)
+    # until the start at most, however long the page is kept in the app's cache
+    assert int(starts.timestamp() - answered) <= shared_seconds(reply) <= \
+        starts.timestamp() - asked
+    while time.time() < starts.timestamp() - 0.7:
+        time.sleep(0.05)
+    reply = client.get(path)
+    assert datetime.now(UTC) < starts, "the machine was too slow to ask in the last second"
+    assert "6.93" not in text(reply) and shared_seconds(reply) is None  # not at all now
+    while datetime.now(UTC) < starts:
+        time.sleep(0.05)
+    reply = client.get(path)
+    assert "6.93" in text(reply) and shared_seconds(reply) <= 30  # until the end at most
+
+
 def test_the_demo_runs_its_promotions_as_offers_and_one_starts_by_itself(runner, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -14,7 +14,9 @@ from storefront.models import Offer
 from storefront.services.offers import manage, schedule
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
+from tests.servers import HOST
 from tests.test_faults import own_redis  # noqa: F401  (the fixture)
+from tests.test_purge import cdn  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -26,6 +28,9 @@ def app_config(app_config: dict, request: pytest.FixtureRequest, tmp_path) -> di
     if "own_redis" in request.fixturenames:  # the Redis-down case: a redis-server of its own
         url = request.getfixturevalue("own_redis").url
         config.update(REDIS_URL=url, CACHE_REDIS_URL=url)
+    if "cdn" in request.fixturenames:  # a CDN in front, its purge endpoint recording
+        port = request.getfixturevalue("cdn").server_address[1]
+        config.update(PAGES_CDN_PURGE_URL=f"http://{HOST}:{port}/purge")
     return config
 
 
@@ -96,3 +101,19 @@ def test_a_boundary_passing_while_redis_is_down_leaves_no_page_at_the_old_price(
     assert "6.93" in client.get(f"/goods/{shop.apples}").get_data(as_text=True)
     own_redis.start()
     assert "6.93" in client.get(f"/goods/{shop.apples}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_a_cdn_in_front_is_purged_at_the_boundary_itself(cdn, app, shop):  # noqa: F811
+    """nginx tells a CDN one s-maxage for every file (a file cannot say when its prices
+    change), so the CDN's copy of each page goes by purge when the boundary passes."""
+    key = f"goods:{shop.apples}"
+    starts = soon(6)
+    sale(shop, starts)
+    assert pages.publish(key)
+    assert schedule.expire_due() == set()
+    cdn.purges.clear()  # the offer's own commit purged what it made stale
+    wait_until(starts)
+    assert key in schedule.expire_due()
+    purged = {k for _, keys, _ in cdn.purges for k in keys.split()}
+    assert f"page:{key}" in purged, cdn.purges
