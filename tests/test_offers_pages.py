@@ -191,3 +191,20 @@ def test_the_demo_runs_its_promotions_as_offers_and_one_starts_by_itself(runner,
     # every demo SKU knows what it holds
     assert db.session.query(GoodsSKU).filter(GoodsSKU.unit_quantity.is_(None)).count() == 0
     assert runner.invoke(args=["seed-demo"]).output.strip().endswith("nothing changed).")
+
+
+
+def test_the_demo_runs_its_offers_again_once_they_have_all_ended(runner, client):
+    """A week after the first `make run`, the next one still shows running offers."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for old in db.session.query(Offer):  # as staff would move them: their pages follow
+        manage.record(db.session, old)
+        old.starts_at, old.ends_at = NOW - timedelta(days=9), NOW - timedelta(days=2)
+    db.session.commit()
+    assert "was </span>$9.90" not in text(client.get("/"))
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "7 offers" in result.output, result.output
+    assert "30% off" in text(client.get("/")) and "was </span>$9.90" in text(client.get("/"))
+    starting = db.session.query(Offer).filter_by(name="Breakfast hour").order_by(
+        Offer.id.desc()).first()
+    assert timedelta(0) < starting.starts_at - datetime.now(UTC) <= timedelta(minutes=1)
