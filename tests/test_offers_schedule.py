@@ -4,6 +4,7 @@ times move the moment."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -114,6 +115,9 @@ def test_saving_an_offer_in_the_admin_keeps_the_seconds_of_its_times(app, client
     offer = sale(shop, soon(24 * 3600) + timedelta(seconds=17))
     starts = offer.starts_at
     assert sign_in(client, "sam").status_code == 302
+    form = text(client.get(f"/admin/offer/edit/?id={offer.id}"))
+    assert re.search(r'<input[^>]*id="starts_at"[^>]*step="1"', form) or re.search(
+        r'<input[^>]*step="1"[^>]*id="starts_at"', form), "a browser would refuse the seconds"
     response = submit(client, f"/admin/offer/edit/?id={offer.id}", {"name": "Renamed"})
     assert response.status_code == 302, text(response)
     db.session.rollback()
