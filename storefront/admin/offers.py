@@ -23,6 +23,9 @@ KINDS = [(Offer.PERCENT, "Percent off"), (Offer.FIXED, "Fixed price"),
          (Offer.MULTIBUY, "Multibuy")]
 
 
+MINUTES, SECONDS = "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"
+
+
 class ShopTimeField(DateTimeLocalField):
     """A date and time in SHOP_TIMEZONE on the form, an aware UTC moment on the model."""
 
@@ -33,8 +36,17 @@ class ShopTimeField(DateTimeLocalField):
 
     def _value(self) -> str:
         if isinstance(self.data, datetime) and self.data.tzinfo is not None:
-            return self.data.astimezone(manage.zone()).strftime("%Y-%m-%dT%H:%M")
+            return self.data.astimezone(manage.zone()).strftime(
+                SECONDS if self.data.second else MINUTES)
         return super()._value()
+
+    def __call__(self, **kwargs: Any) -> str:
+        # times with seconds (the CLI's, the demo's) are shown and sent back with them: a
+        # save that changed something else must not move a boundary; the browser refuses
+        # seconds unless the input steps by one
+        if isinstance(self.data, datetime) and self.data.second:
+            kwargs.setdefault("step", 1)
+        return super().__call__(**kwargs)
 
 
 def _badge(view: Any, context: Any, model: Offer, name: str) -> str:
@@ -73,8 +85,8 @@ class OfferView(ShopModelView):
         "buy_count": {"validators": int_range(2, 99), "description": "3 in 3 for 2"},
         "pay_count": {"validators": int_range(1, 98), "description": "2 in 3 for 2"},
         "bundle_price": {"validators": price_range(), "description": "5.00 in 2 for $5.00"},
-        "starts_at": {"format": "%Y-%m-%dT%H:%M", "description": "in the shop's time zone"},
-        "ends_at": {"format": "%Y-%m-%dT%H:%M", "description": "in the shop's time zone"},
+        "starts_at": {"format": [MINUTES, SECONDS], "description": "in the shop's time zone"},
+        "ends_at": {"format": [MINUTES, SECONDS], "description": "in the shop's time zone"},
     }
 
     def on_model_change(self, form: Form, model: Offer, is_created: bool) -> None:

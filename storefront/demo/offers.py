@@ -2,7 +2,8 @@
 more that starts a minute after the seed (so a newcomer sees the pages change by
 themselves), and what each demo SKU holds, for its unit price.
 
-Both are added only where missing: running the seed again changes nothing.
+Both are added only where missing: running the seed again changes nothing while an offer
+runs or is to come.
 """
 
 from __future__ import annotations
@@ -51,10 +52,13 @@ def fill_unit_quantities() -> int:
 
 
 def add_offers(now: datetime | None = None) -> int:
-    """The demo's offers, once (none when any offer exists); returns how many were added."""
-    if db.session.scalar(select(func.count()).select_from(Offer)):
-        return 0
+    """The demo's offers; returns how many were added. None while any offer runs or is still
+    to come: once every offer has ended (the demo's end on a Sunday), the next seed (the
+    next `make run`) adds them again from then, so the demo always has offers running and
+    one that starts by itself."""
     now = now or datetime.now(UTC)
+    if db.session.scalar(select(func.count()).select_from(Offer).where(Offer.ends_at > now)):
+        return 0
     week_end = _next_sunday_end(now)
     # the offer a newcomer sees start by itself (a minute after the seed by default)
     starts_after = timedelta(seconds=current_app.config["DEMO_OFFER_STARTS_AFTER_SECONDS"])

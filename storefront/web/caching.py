@@ -5,7 +5,7 @@ cookie is written), so no view or hook can get it wrong:
   (their name, cart count, CSRF token or messages may be in it), is ``private, no-store``;
 - a file (``/static``, ``/media``) keeps what it says (it is the same for everybody);
 - anything else says what it may be cached for: its own ``Cache-Control`` (the shared pages:
-  ``public, max-age=0, s-maxage=...``), else ``no-cache`` (store, but ask again first).
+  ``shared``), else ``no-cache`` (store, but ask again first).
 
 Also here, because they are about what the session cookie grows to: a cookie is sent once
 (the last value of each name), and the session keeps only the newest ``MAX_FLASHES``
@@ -15,6 +15,7 @@ a cookie, and the fragment headers nginx reads, past its buffers (README, "The e
 
 from __future__ import annotations
 
+import time
 from http.cookies import SimpleCookie
 
 from flask import Response, request
@@ -23,7 +24,22 @@ from flask_login import current_user
 
 PRIVATE = "private, no-store"
 REVALIDATE = "no-cache"
+NOT_SHARED = "private, no-cache"
 MAX_FLASHES = 5
+
+
+def shared(max_age: int, fresh_until: float | None, now: float | None = None) -> str:
+    """A page everybody sees: a shared cache (a CDN) may keep it ``max_age`` seconds, but
+    never past the moment its prices change (``fresh_until``, its next offer boundary),
+    and not at all in the last second before it. Browsers ask again every time.
+
+    nginx sends the page files with ``shared(PAGE_SHARED_MAX_AGE, None)`` for all (a file
+    cannot carry a lifetime of its own): at a boundary the guard purges the CDN instead
+    (services/pages/purge.py, ``boundary``)."""
+    if fresh_until is not None:
+        left = fresh_until - (time.time() if now is None else now)
+        max_age = min(max_age, int(left) if left > 0 else 0)
+    return NOT_SHARED if max_age < 1 else f"public, max-age=0, s-maxage={max_age}"
 
 
 def bound_flashes(session: SessionMixin) -> None:

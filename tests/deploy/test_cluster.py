@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pymysql
@@ -31,6 +32,8 @@ from devtools import netns, servers
 from devtools.browser import Browser
 from devtools.cluster import GUNICORN_PORT, Cluster
 from devtools.shoppers import Shopper
+from storefront.services.pages.files import write_atomically
+from storefront.services.pages.keys import PageKey
 from tests.cluster_support import require, save_sku, wait_for
 from tests.conftest import MARIADB, PASSWORD, mariadb_connection
 
@@ -249,6 +252,87 @@ def _ordered(database: str, sku: int) -> int:
 
 def _uid(database: str, shopper: Shopper) -> int:
     return _db(database, "SELECT id FROM users WHERE username = %s", shopper.username)[0][0]
+# An offer made for the test: Scottish salmon fillets (a demo SKU with no offer of its own, a
+# homepage tile and on its category's first list page) at a price no demo page shows
+OFFER_SKU, OFFER_CATEGORY, OFFER_PRICE = 37, 2, "19.87"
+OFFER_PAGES = [PageKey.home(), PageKey.detail(OFFER_SKU), PageKey.category_list(OFFER_CATEGORY)]
+FILE_MARK = "<!-- this node's page file -->"
+
+
+def _guarded(node, boundary: datetime) -> bool:
+    """Each of the offer's pages has its file on this node, and the node's marker that
+    removes it at ``boundary`` (or earlier: another offer on the homepage may come first)."""
+    slots = [p for p in (node.pages / ".boundaries").glob("[0-9]*")
+             if int(p.name) <= boundary.timestamp() * 1000]
+    return all((node.pages / f"{key.stem}.html").is_file()
+               and any((slot / str(key)).exists() for slot in slots) for key in OFFER_PAGES)
+
+
+def _mark_files(node) -> None:
+    """A mark the app never renders in each page's file: a reply that carries it was sent
+    by this node's nginx from the file."""
+    for key in OFFER_PAGES:
+        path = node.pages / f"{key.stem}.html"
+        write_atomically(path, path.read_text().replace("</html>", FILE_MARK + "</html>")
+                         .encode())
+
+
+def _files_sent(cluster: Cluster, shows_offer: bool) -> None:
+    for node in cluster.nodes:
+        _mark_files(node)
+        for key in OFFER_PAGES:
+            status, page = Browser(node.url).get(key.url)
+            assert status == 200 and FILE_MARK in page, (node.name, key.url)
+            assert (OFFER_PRICE in page) == shows_offer, (node.name, key.url)
+
+
+def _seconds_until_every_node_shows(cluster: Cluster, shows_offer: bool,
+                                    boundary: datetime) -> dict[str, float | None]:
+    """How long after ``boundary`` each node's nginx, asked directly (and the balancer),
+    first sent each page with (or without) the offer price: a poller per address and page,
+    every 20 ms, from half a second before."""
+    deadline = boundary.timestamp() + 5
+
+    def first_seen(base: str, path: str) -> float | None:
+        browser = Browser(base)
+        while time.time() < deadline:
+            asked = time.time()  # the moment the request left: what the page was then
+            status, page = browser.get(path)
+            if status == 200 and (OFFER_PRICE in page) == shows_offer:
+                return round(asked - boundary.timestamp(), 3)
+            time.sleep(0.02)
+        return None
+
+    time.sleep(max(0.0, boundary.timestamp() - 0.5 - time.time()))
+    bases = {node.name: node.url for node in cluster.nodes} | {"balancer": cluster.url}
+    asked = [(name, key.url) for name in bases for key in OFFER_PAGES]
+    with ThreadPoolExecutor(len(asked)) as pool:
+        seen = list(pool.map(lambda a: first_seen(bases[a[0]], a[1]), asked))
+    return {f"{name} {path}": s for (name, path), s in zip(asked, seen, strict=True)}
+
+
+def test_an_offer_starts_and_ends_on_every_node_s_page_files_within_a_second(cluster):
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
+    ends = starts + timedelta(seconds=12)
+    cluster.flask(["offers", "add", "--name", "Salmon hour", "--fixed-price", OFFER_PRICE,
+                   "--sku", str(OFFER_SKU), "--starts", starts.isoformat(),
+                   "--ends", ends.isoformat()])
+    # the commit's broadcast: every node's worker wrote the pages again, guarded to the start
+    for node in cluster.nodes:
+        wait_for(lambda n=node: _guarded(n, starts), 10, f"{node.name}'s files guarded")
+    _files_sent(cluster, shows_offer=False)
+    assert datetime.now(UTC) < starts, "set-up took longer than the offer's lead"
+    on = _seconds_until_every_node_shows(cluster, True, starts)
+
+    for node in cluster.nodes:  # each node's worker wrote its files at the offer price
+        wait_for(lambda n=node: _guarded(n, ends), 8, f"{node.name}'s files guarded")
+    _files_sent(cluster, shows_offer=True)
+    assert datetime.now(UTC) < ends, "the files took longer than the offer to come back"
+    off = _seconds_until_every_node_shows(cluster, False, ends)
+    print(f"offer price shown after the start (s): {on}")
+    print(f"normal price shown after the end (s): {off}")
+    assert None not in on.values() and max(on.values()) <= 1.0, on
+    assert None not in off.values() and max(off.values()) <= 1.0, off
 
 
 class Traffic:

@@ -69,3 +69,15 @@ def test_the_session_keeps_the_newest_messages_only(signed_in, shop):
         kept = [message for _, message in session["_flashes"]]
     assert len(kept) == caching.MAX_FLASHES
     assert kept[-1] == "Your cart now has 3 × Fuji apples 500g."  # 20 % 9 + 1
+
+
+@pytest.mark.parametrize(("fresh_until", "sent"), [
+    (None, "public, max-age=0, s-maxage=60"),  # no price boundary: the page's minute
+    (1600.0, "public, max-age=0, s-maxage=60"),
+    (1030.9, "public, max-age=0, s-maxage=30"),  # never past the boundary
+    (1001.2, "public, max-age=0, s-maxage=1"),
+    (1000.9, "private, no-cache"),  # its last second: no shared cache keeps it at all
+    (999.0, "private, no-cache"),
+])
+def test_a_shared_page_is_kept_by_a_cdn_no_longer_than_its_prices_hold(fresh_until, sent):
+    assert caching.shared(60, fresh_until, now=1000.0) == sent

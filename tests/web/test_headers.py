@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from storefront.config import Defaults
+from storefront.web import caching
 from storefront.web.headers import SECURITY_HEADERS, content_security_policy, page_headers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +39,15 @@ def test_nginx_sends_the_apps_security_headers(path, location):
     block = locations((ROOT / path).read_text())[location]
     sent = {name: value for name, value in ADD_HEADER.findall(block) if name in page_headers()}
     assert sent == page_headers()
+
+
+@pytest.mark.parametrize("path", list(PAGE_LOCATIONS))
+def test_nginx_lets_a_cdn_keep_a_page_file_as_the_app_lets_it_keep_a_page(path):
+    """One lifetime for every file (a file cannot say when its prices change: at a price
+    boundary the CDN is purged instead, tests/services/offers/test_offers_schedule.py)."""
+    block = locations((ROOT / path).read_text())[PAGE_LOCATIONS[path][0]]
+    assert dict(ADD_HEADER.findall(block))["Cache-Control"] == caching.shared(
+        Defaults.PAGE_SHARED_MAX_AGE, None)
 
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)

@@ -24,7 +24,7 @@ from storefront.services import validate
 from storefront.services.cart.shopper import cart_count
 from storefront.services.pages import ssi, visitors
 from storefront.services.pages.cache import Entry
-from storefront.web import visitor_cart
+from storefront.web import caching, visitor_cart
 
 bp = Blueprint("edge", __name__)
 
@@ -95,8 +95,8 @@ def send_page(entry: Entry) -> Response:
         response = Response(entry.anonymous)
         response.set_etag(entry.etag)
         response.last_modified = entry.built_at
-        max_age = current_app.config["PAGE_SHARED_MAX_AGE"]
-        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={max_age}"
+        response.headers["Cache-Control"] = caching.shared(
+            current_app.config["PAGE_SHARED_MAX_AGE"], entry.fresh_until)
         response.headers["Surrogate-Key"] = " ".join(entry.tags)
         response.vary.add("Cookie")
         return response.make_conditional(request)

@@ -65,7 +65,7 @@ def parse_money(text: str) -> Decimal:
         raise OfferError(f"{text!r} is not a price (e.g. 4.99)") from exc
     if not value.is_finite() or value != value.quantize(Decimal("0.01")):
         raise OfferError(f"{text!r} is not a price in dollars and cents")
-    return value
+    return value.quantize(Decimal("0.01"))  # "12" is $12.00, in messages too
 
 
 def check(offer: Offer) -> None:

@@ -5,7 +5,8 @@ it shows starts or ends). Cached entries check it on every read (``pages.cache``
 sent by nginx without asking anybody, so when the worker writes one with a boundary it also
 leaves a marker on the same disk: ``STATIC_PAGES_DIR/.boundaries/<epoch ms>/<page key>``.
 ``expire_due`` removes the files of every page whose boundary has passed (nginx then asks the
-app, which renders at the new price) and queues their renders.
+app, which renders at the new price) and tells the purge targets (``pages.purge.boundary``:
+this node's worker writes them again; a CDN in front is purged by surrogate key).
 
 Who runs it, so a boundary is kept whoever is down:
 - a thread in the Celery worker (``start_guard``, at worker_ready) and in every gunicorn
@@ -28,7 +29,7 @@ from flask import Flask
 
 from storefront.services.offers import markers
 from storefront.services.pages import files as page_files
-from storefront.services.pages import freshness, renders
+from storefront.services.pages import freshness, purge
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,9 @@ GUARD_SECONDS = 0.2  # how late a file can be removed after its boundary, at mos
 
 
 def expire_due(now: float | None = None) -> set[str]:
-    """Remove the files of every page whose boundary has passed and queue their renders;
-    index again the SKUs whose search price changed. Returns the page keys."""
+    """Remove the files of every page whose boundary has passed and tell the purge targets
+    (their renders, a CDN); index again the SKUs whose search price changed. Returns the
+    page keys."""
     keys: set[str] = set()
     for due in markers.take_due(time.time() if now is None else now):
         skus = {int(n.removeprefix(markers.SEARCH_PRICE)) for n in due
@@ -49,7 +51,7 @@ def expire_due(now: float | None = None) -> set[str]:
         keys |= pages
     if keys:
         log.info("price boundary passed: %d page files removed", len(keys))
-        renders.schedule_render(keys)
+        purge.boundary(keys)
     return keys
 
 

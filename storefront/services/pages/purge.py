@@ -7,6 +7,8 @@ it tells each chosen target once, with everything the commit made stale:
 - ``pages``: the stale page keys (``None``: every page);
 - ``search``: the search rows that changed (``freshness.search_items``), for the nodes'
   search indexes.
+At a price boundary (services/offers/schedule.py) each node's guard has removed its own
+files of the pages whose prices changed; it tells each target ``boundary(pages)``.
 
 Targets (``PAGES_PURGE``, a comma list; empty: derived from the other settings):
 - ``files``: one machine; this node's worker writes the pages' files again.
@@ -15,12 +17,15 @@ Targets (``PAGES_PURGE``, a comma list; empty: derived from the other settings):
   and updates its own index (``freshness.catch_up``).
 - ``cdn``: a CDN in front (``PAGES_CDN_PURGE_URL``): the worker POSTs the pages' surrogate
   keys (``page:<key>``, ``all`` for every page, ``search`` for the results pages) there, as
-  nginx names them in each page's ``Surrogate-Key``.
+  nginx names them in each page's ``Surrogate-Key``. At a price boundary the guard POSTs
+  them itself, at that moment: nginx sends a file with one ``s-maxage`` for all (it cannot
+  say how long each file has until its boundary), so the CDN's copy must go by purge.
 - ``none``: nobody (a node that serves no page files).
 """
 
 from __future__ import annotations
 
+import logging
 import urllib.request
 from collections.abc import Iterable
 from typing import Protocol
@@ -28,6 +33,8 @@ from typing import Protocol
 from flask import Flask, current_app
 
 from storefront.services.pages import freshness, renders, tags
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -42,12 +49,18 @@ class Target(Protocol):
     def sweep(self) -> None:
         """The safety net's turn (beat): make up for a message this node may have missed."""
 
+    def boundary(self, pages: set[str]) -> None:
+        """These pages' prices changed just now (an offer started or ended)."""
+
 
 class Nobody:
     def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         return None
 
     def sweep(self) -> None:
+        return None
+
+    def boundary(self, pages: set[str]) -> None:
         return None
 
 
@@ -62,6 +75,9 @@ class LocalFiles(Nobody):
         else:
             renders.schedule_render(pages)
 
+    def boundary(self, pages: set[str]) -> None:
+        renders.schedule_render(pages)
+
 
 class ClusterBroadcast(Nobody):
     """Several nodes: one announcement per commit, pages and search rows together."""
@@ -74,6 +90,11 @@ class ClusterBroadcast(Nobody):
     def sweep(self) -> None:
         freshness.catch_up()  # in case this node missed a broadcast
 
+    def boundary(self, pages: set[str]) -> None:
+        # no announcement: every node keeps its own files' boundaries (each wrote its own
+        # markers), so each renders its own pages again
+        renders.schedule_render(pages)
+
 
 class SurrogateKeyPurge(Nobody):
     """A CDN that purges by surrogate key (Fastly-style): the worker sends the request, so a
@@ -83,6 +104,17 @@ class SurrogateKeyPurge(Nobody):
         keys = surrogate_keys(pages, search)
         if keys:
             renders.send_task("storefront.tasks.purge_cdn", args=[sorted(keys)])
+
+    def boundary(self, pages: set[str]) -> None:
+        """Now, from the guard (the worker's queue may be behind, or Redis down); the task,
+        which retries, only if the CDN did not answer. Each node's guard sends it: a purge
+        twice is harmless, a purge missed keeps the old price up to ``s-maxage``."""
+        keys = sorted(surrogate_keys(pages, set()))
+        try:
+            send_cdn_purge(keys)
+        except OSError:
+            log.warning("CDN purge at a price boundary failed; queued to retry", exc_info=True)
+            renders.send_task("storefront.tasks.purge_cdn", args=[keys])
 
 
 def surrogate_keys(pages: set[str] | None, search: set[str]) -> set[str]:
@@ -125,6 +157,11 @@ def purge(pages: set[str] | None, search: set[str]) -> None:
 def sweep() -> None:
     for target in _targets():
         target.sweep()
+
+
+def boundary(pages: set[str]) -> None:
+    for target in _targets():
+        target.boundary(pages)
 
 
 CDN_TIMEOUT_SECONDS = 5

@@ -115,6 +115,8 @@ def test_times_without_a_zone_are_the_shops(app, runner, shop):
      "choose what the offer covers"),
     (["--fixed-price", "10.00", "--category", "{fruit}"],
      "not below the normal price of Fuji apples 500g ($9.90)"),
+    (["--fixed-price", "12", "--sku", "{apples}"],
+     "the fixed price $12.00 is not below the normal price of Fuji apples 500g ($9.90)"),
     (["--fixed-price", "abc", "--sku", "{apples}"], "is not a price"),
     (["--multibuy", "3for3", "--sku", "{apples}"], "gives nothing away"),
     (["--multibuy", "three for two", "--sku", "{apples}"], "like 3for2 or 2for5.00"),

@@ -142,6 +142,39 @@ def test_a_cached_page_is_not_served_past_its_price_boundary(client, shop):
     assert "6.93" in text(client.get(f"/goods/{shop.apples}"))
 
 
+def shared_seconds(reply) -> int | None:
+    """How long a shared cache (a CDN) may keep the reply; None: not at all."""
+    match = re.fullmatch(r"public, max-age=0, s-maxage=(\d+)", reply.headers["Cache-Control"])
+    if match is None:
+        assert reply.headers["Cache-Control"] == "private, no-cache"
+        return None
+    return int(match.group(1))
+
+
+def test_a_shared_cache_may_not_keep_a_page_past_its_price_boundary(client, shop):
+    path = f"/goods/{shop.apples}"
+    assert shared_seconds(client.get(path)) == 60  # no offer near: a CDN keeps it a minute
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    ends = starts + timedelta(seconds=30)
+    offer("Flash sale", percent=30, category_id=shop.fruit, starts=starts, ends=ends)
+    asked = time.time()
+    reply = client.get(path)
+    answered = time.time()
+    assert "6.93" not in text(reply)
+    # until the start at most, however long the page is kept in the app's cache
+    assert int(starts.timestamp() - answered) <= shared_seconds(reply) <= \
+        starts.timestamp() - asked
+    while time.time() < starts.timestamp() - 0.95:
+        time.sleep(0.05)
+    reply = client.get(path)
+    assert datetime.now(UTC) < starts, "the machine was too slow to ask in the last second"
+    assert "6.93" not in text(reply) and shared_seconds(reply) is None  # not at all now
+    while datetime.now(UTC) < starts:
+        time.sleep(0.05)
+    reply = client.get(path)
+    assert "6.93" in text(reply) and shared_seconds(reply) <= 30  # until the end at most
+
+
 def test_the_demo_runs_its_promotions_as_offers_and_one_starts_by_itself(runner, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -158,3 +191,20 @@ def test_the_demo_runs_its_promotions_as_offers_and_one_starts_by_itself(runner,
     # every demo SKU knows what it holds
     assert db.session.query(GoodsSKU).filter(GoodsSKU.unit_quantity.is_(None)).count() == 0
     assert runner.invoke(args=["seed-demo"]).output.strip().endswith("nothing changed).")
+
+
+
+def test_the_demo_runs_its_offers_again_once_they_have_all_ended(runner, client):
+    """A week after the first `make run`, the next one still shows running offers."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for old in db.session.query(Offer):  # as staff would move them: their pages follow
+        manage.record(db.session, old)
+        old.starts_at, old.ends_at = NOW - timedelta(days=9), NOW - timedelta(days=2)
+    db.session.commit()
+    assert "was </span>$9.90" not in text(client.get("/"))
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "7 offers" in result.output, result.output
+    assert "30% off" in text(client.get("/")) and "was </span>$9.90" in text(client.get("/"))
+    starting = db.session.query(Offer).filter_by(name="Breakfast hour").order_by(
+        Offer.id.desc()).first()
+    assert timedelta(0) < starting.starts_at - datetime.now(UTC) <= timedelta(minutes=1)

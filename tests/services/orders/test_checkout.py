@@ -21,7 +21,7 @@ from tests.checkout_support import (
     slot_taken,
 )
 from tests.helpers import text
-from tests.test_offers_pages import offer
+from tests.services.offers.test_offers_pages import offer
 
 
 def orders() -> list[OrderInfo]:
