@@ -36,8 +36,8 @@ from storefront.services.pages.render import HOME, publish
 from tests import servers
 from tests.conftest import base_config, require_service
 from tests.databases import ServicesSpace
+from tests.mail_support import Controller, Inbox, free_port
 from tests.sites import STATIC_DIR
-from tests.test_order_mail import Controller, Inbox, free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
