@@ -35,7 +35,7 @@ from storefront.models import User
 from storefront.services.accounts import users as accounts
 from tests import factories, servers
 from tests.databases import MariaDBSchema, ServicesSpace, SQLiteTemplate
-from tests.mail_support import Controller, Inbox, free_port
+from tests.mail_support import Controller, Inbox, smtp_server
 from tests.sites import SharedSite
 
 IN_CI = os.environ.get("CI") == "true"
@@ -271,18 +271,14 @@ def signed_in(client: FlaskClient, user: User) -> FlaskClient:
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[Controller]:
     """A real SMTP server for the module; its app takes it as MAIL_SERVER and MAIL_PORT."""
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+    with smtp_server() as controller:
+        yield controller
 
 
 @pytest.fixture
 def inbox(smtp: Controller) -> Inbox:
     """What the SMTP server received during this test."""
-    with smtp.handler.arrived:
-        smtp.handler.messages.clear()
-    return smtp.handler
+    return smtp.handler.clear()
 
 
 @contextmanager

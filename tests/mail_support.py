@@ -7,11 +7,13 @@ from __future__ import annotations
 import email
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-__all__ = ["Controller", "Inbox", "body", "free_port"]
+__all__ = ["Controller", "Inbox", "body", "free_port", "smtp_server"]
 
 
 class Inbox:
@@ -26,6 +28,11 @@ class Inbox:
             self.messages.append(email.message_from_bytes(envelope.content))
             self.arrived.notify_all()
         return "250 OK"
+
+    def clear(self) -> Inbox:
+        with self.arrived:
+            self.messages.clear()
+        return self
 
     def wait_for(self, n: int, timeout: float = 10) -> list[Message]:
         with self.arrived:
@@ -43,3 +50,14 @@ def free_port() -> int:
 
 def body(message: Message) -> str:
     return message.get_payload(decode=True).decode()
+
+
+@contextmanager
+def smtp_server() -> Iterator[Controller]:
+    """A real SMTP server on a free loopback port, whose ``handler`` is its Inbox."""
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
