@@ -39,6 +39,9 @@ from tests.mail_support import Controller, Inbox, smtp_server
 from tests.sites import SharedSite
 
 IN_CI = os.environ.get("CI") == "true"
+# An app a test builds without TESTING (to see the embedded defaults) must not load or write
+# the developer's make-run data in instance/; tests of the snapshot give their own path.
+os.environ["FLASK_REDIS_SNAPSHOT_PATH"] = ""
 MARIADB = dict(host=os.environ.get("TEST_MARIADB_HOST", "127.0.0.1"),
                port=int(os.environ.get("TEST_MARIADB_PORT", "3306")), user="root", password="")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -103,13 +103,11 @@ def test_carts_and_history_survive_a_restart(tmp_path, how, every):
         db.engine.dispose()
 
 
-def test_without_a_snapshot_path_nothing_is_kept(tmp_path):
-    config = {**embedded_config(tmp_path, 0.2), "REDIS_SNAPSHOT_PATH": ""}
-    app = create_app(config)
-    assert app.extensions["redis_snapshots"] is None
-    assert (
-        create_app({"TESTING": True, **config, "REDIS_SNAPSHOT_PATH": None}).config[
-            "REDIS_SNAPSHOT_PATH"
-        ]
-        == ""
-    )
+def test_the_snapshot_lives_in_the_instance_folder_except_under_testing(tmp_path):
+    config = {**embedded_config(tmp_path, 0.2), "REDIS_SNAPSHOT_PATH": None}
+    assert create_app(config).config["REDIS_SNAPSHOT_PATH"] == ""  # TESTING
+    # make run: no TESTING, nothing set (the test suite sets it empty for itself: conftest)
+    app = create_app({**config, "TESTING": False, "REDIS_SNAPSHOT_SECONDS": 0})
+    assert app.config["REDIS_SNAPSHOT_PATH"] == f"{app.instance_path}/redis-standin.snapshot"
+    off = create_app({**config, "REDIS_SNAPSHOT_PATH": ""})
+    assert off.extensions["redis_snapshots"] is None
