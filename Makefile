@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) slots generate --days 7
+	$(FLASK) demo-staff
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (tests on MariaDB/Redis skip loudly when those are not reachable),

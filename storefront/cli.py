@@ -1,15 +1,19 @@
 """The `flask` commands of SPEC.md: seed-demo, create-admin, render-index, warm-pages,
-search-reindex."""
+search-reindex; and for `make run`, demo-staff and set-password."""
 
 from __future__ import annotations
 
+import secrets
+
 import click
 from flask import Flask
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from storefront.cli_offers import offers_group
 from storefront.extensions import db
-from storefront.models import GoodsSKU
+from storefront.identity import canonical
+from storefront.models import GoodsSKU, User
 from storefront.services.accounts import users as accounts
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness
@@ -20,6 +24,8 @@ from storefront.services.search import index as search_index
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_staff_command)
+    app.cli.add_command(set_password_command)
     app.cli.add_command(render_index_command)
     app.cli.add_command(warm_pages_command)
     app.cli.add_command(search_reindex_command)
@@ -57,20 +63,59 @@ def create_admin_command(username: str, email: str, password: str) -> None:
     click.echo(f"Staff account {username!r} created.")
 
 
+DEMO_STAFF, DEMO_STAFF_EMAIL = "staff", "staff@storefront.example"
+
+
+@click.command("demo-staff")
+def demo_staff_command() -> None:
+    """A staff account for the demo's /admin, its password made up now and shown once."""
+    account = db.session.scalar(select(User).where(User.username_canonical == DEMO_STAFF))
+    if account is not None:
+        click.echo(f"The demo staff account {DEMO_STAFF!r} exists (its password was shown when "
+                   f"it was made). A new one: flask --app storefront set-password --username "
+                   f"{DEMO_STAFF}")
+        return
+    password = secrets.token_urlsafe(12)  # never fixed in the code: each shop its own
+    accounts.create_user(DEMO_STAFF, DEMO_STAFF_EMAIL, password, is_staff=True)
+    click.echo(f"Staff sign-in for /admin/: username {DEMO_STAFF!r}, password {password!r} "
+               "(shown this once; keep it)")
+
+
+@click.command("set-password")
+@click.option("--username", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(username: str, password: str) -> None:
+    """A new password for an account (the sign-up rules apply); its sessions end."""
+    account = db.session.scalar(select(User).where(User.username_canonical
+                                                   == canonical(username)))
+    if account is None:
+        raise click.ClickException(f"no account is called {username!r}")
+    _form_rules("NewPasswordForm", {"password": password, "confirm": password})
+    accounts.change_password(account.id, password)
+    click.echo(f"New password set for {account.username!r}; its sessions were ended.")
+
+
 def _sign_up_rules(username: str, email: str, password: str) -> tuple[str, str]:
     """The sign-up form's own checks (one spelling of the rules): the name and email as
     sign-up would keep them, or a ClickException naming every field that is wrong."""
+    form = _form_rules("RegisterForm", {"username": username, "email": email,
+                                        "password": password, "confirm": password})
+    return form.username.data, form.email.data
+
+
+def _form_rules(name: str, fields: dict[str, str]) -> FlaskForm:
+    """The users form ``name`` filled with ``fields`` and valid, or a ClickException naming
+    every field that is wrong."""
     from flask import current_app
     from werkzeug.datastructures import MultiDict
 
-    from storefront.blueprints.users.forms import RegisterForm
+    from storefront.blueprints.users import forms
 
-    fields = {"username": username, "email": email, "password": password, "confirm": password}
     with current_app.test_request_context():  # WTForms wants a request to bind to
-        form = RegisterForm(formdata=MultiDict(fields), meta={"csrf": False})
+        form = getattr(forms, name)(formdata=MultiDict(fields), meta={"csrf": False})
         if form.validate():
-            return form.username.data, form.email.data
-        problems = [f"--{name}: {errors[0]}" for name, errors in form.errors.items()]
+            return form
+        problems = [f"--{field}: {errors[0]}" for field, errors in form.errors.items()]
     raise click.ClickException("; ".join(problems))
 
 

@@ -27,6 +27,11 @@ class Defaults:
     # Empty: REDIS_URL. Through Sentinels: the master named REDIS_CACHE_MASTER_NAME.
     REDIS_CACHE_URL = ""
     REDIS_CACHE_MASTER_NAME = ""  # empty: REDIS_MASTER_NAME (one Redis for both roles)
+    # The stand-in's data on disk, so carts and histories survive a restart of `make run`
+    # (redis_standin.py). None: <instance>/redis-standin.snapshot, except under TESTING;
+    # "": not kept. Written at most every REDIS_SNAPSHOT_SECONDS, and at exit.
+    REDIS_SNAPSHOT_PATH: str | None = None
+    REDIS_SNAPSHOT_SECONDS = 1.0
     REDIS_KEY_PREFIX = ""  # before cart_<id> / history_<id>; lets tests share one Redis
     # "host:port,host:port,...": Redis through these Sentinels (wins over REDIS_URL), for
     # the client, the page cache, the throttle and the Celery broker alike
@@ -101,6 +106,11 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes"
     SIGNUP_LIMIT_PER_ADDRESS = "10 per hour"  # sign-ups that reach the password hash
+    # Forgotten password (services/accounts/reset.py): how long the mailed link works, and
+    # how many mails one email address, and one client address, may ask for
+    PASSWORD_RESET_SECONDS = 3600
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour"  # noqa: S105 (a rate, not a password)
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "10 per hour"  # noqa: S105
     # The host names the shop answers to ("shop.example.com,www.shop.example.com"); any
     # other Host is a 400, never echoed into a redirect (Flask's TRUSTED_HOSTS). Empty: the
     # host of SERVER_NAME if that is set, else any host (make run, tests). nginx drops the
@@ -199,6 +209,9 @@ def _derive(app: Flask) -> None:
         app.instance_path, "static_pages"
     )
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search")
+    if cfg["REDIS_SNAPSHOT_PATH"] is None:
+        cfg["REDIS_SNAPSHOT_PATH"] = ("" if cfg["TESTING"] else
+                                      os.path.join(app.instance_path, "redis-standin.snapshot"))
     if cfg.get("TRUSTED_HOSTS") is None:
         cfg["TRUSTED_HOSTS"] = allowed_hosts(cfg["ALLOWED_HOSTS"], cfg.get("SERVER_NAME"))
     _derive_mail(app)

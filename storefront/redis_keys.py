@@ -89,6 +89,15 @@ def signup_by_address(address: str | None) -> str:
     return _data(f"signup:address:{address}")
 
 
+def reset_by_email(canonical_email: str) -> str:
+    """Forgotten-password mails asked for one email, account or not (accounts/reset.py)."""
+    return _data(f"reset:email:{canonical_email}")
+
+
+def reset_by_address(address: str | None) -> str:
+    return _data(f"reset:address:{address}")
+
+
 def new_cart_by_address(address: str | None) -> str:
     """New anonymous carts made from one client address (accounts/throttle.py)."""
     return _data(f"new-cart:address:{address}")

@@ -3,7 +3,7 @@
 ``REDIS_SENTINELS`` set: the master that those Sentinels name (redis-py's Sentinel), found
 again after a failover. ``REDIS_URL`` set: one server. Either way short timeouts, so a dead
 Redis costs a page little. Neither: an in-process fakeredis server, one per app, so the
-embedded defaults need no service.
+embedded defaults need no service, kept on disk between runs (redis_standin.py).
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import fakeredis
 import redis
 from flask import Flask, current_app
 from flask_caching.backends.rediscache import RedisSentinelCache
 from redis.sentinel import Sentinel
 
-from storefront import redis_keys
+from storefront import redis_keys, redis_standin
 from storefront.config import redis_timeouts, sentinel_addresses
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,8 @@ class RedisStore:
             client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30,
                                           **timeouts)
         else:
-            client = fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True)
+            client, app.extensions["redis_snapshots"] = redis_standin.in_process(
+                app.config["REDIS_SNAPSHOT_PATH"], float(app.config["REDIS_SNAPSHOT_SECONDS"]))
         app.extensions["redis_store"] = client
 
     @property

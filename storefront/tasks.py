@@ -13,6 +13,7 @@ from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.services import ladders
+from storefront.services.accounts import reset
 from storefront.services.cart import stock
 from storefront.services.offers import schedule as boundaries
 from storefront.services.orders import best_sellers, mail, slots
@@ -100,11 +101,23 @@ def purge_cdn(surrogate_keys: list[str]) -> None:
     purge.send_cdn_purge(surrogate_keys)
 
 
-@shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=2, retry_backoff_max=300,
-             retry_jitter=True, max_retries=12, acks_late=True, reject_on_worker_lost=True)
+# Mails: a retry may send one twice, which beats losing it
+MAIL_RETRY = dict(autoretry_for=(OSError, SMTPException), retry_backoff=2,
+                  retry_backoff_max=300, retry_jitter=True, max_retries=12, acks_late=True,
+                  reject_on_worker_lost=True)
+
+
+@shared_task(**MAIL_RETRY)
 def send_order_mail(order_id: int, event: str) -> bool:
-    """An order's mail, after its commit (a retry may send it twice: never lose it)."""
+    """An order's mail, after its commit."""
     return mail.send(order_id, event)
+
+
+@shared_task(**MAIL_RETRY)
+def send_password_reset(email: str) -> bool:
+    """A forgotten-password link to the account of ``email``, if it has one (the request
+    does not know: accounts/reset.py)."""
+    return reset.send_link(email)
 
 
 @shared_task(**RETRY)

@@ -35,9 +35,13 @@ from storefront.models import User
 from storefront.services.accounts import users as accounts
 from tests import factories, servers
 from tests.databases import MariaDBSchema, ServicesSpace, SQLiteTemplate
+from tests.mail_support import Controller, Inbox, smtp_server
 from tests.sites import SharedSite
 
 IN_CI = os.environ.get("CI") == "true"
+# An app a test builds without TESTING (to see the embedded defaults) must not load or write
+# the developer's make-run data in instance/; tests of the snapshot give their own path.
+os.environ["FLASK_REDIS_SNAPSHOT_PATH"] = ""
 MARIADB = dict(host=os.environ.get("TEST_MARIADB_HOST", "127.0.0.1"),
                port=int(os.environ.get("TEST_MARIADB_PORT", "3306")), user="root", password="")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -278,6 +282,19 @@ def signed_in(client: FlaskClient, user: User) -> FlaskClient:
     response = sign_in(client)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[Controller]:
+    """A real SMTP server for the module; its app takes it as MAIL_SERVER and MAIL_PORT."""
+    with smtp_server() as controller:
+        yield controller
+
+
+@pytest.fixture
+def inbox(smtp: Controller) -> Inbox:
+    """What the SMTP server received during this test."""
+    return smtp.handler.clear()
 
 
 @contextmanager

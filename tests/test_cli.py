@@ -1,5 +1,6 @@
-"""The developer's commands: seed-demo and create-admin."""
+"""The developer's commands: seed-demo, create-admin, demo-staff and set-password."""
 
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from storefront.models import (
     User,
 )
 from storefront.services.accounts import users as accounts
+from tests.conftest import PASSWORD, sign_in
 
 MODELS = (GoodsCategory, GoodsSKU, IndexGoodsBanner, IndexPromotionBanner,
           IndexCategoryGoodsBanner, OrderGoods, User)
@@ -70,3 +72,31 @@ def test_create_admin_refuses_duplicates_and_short_passwords(runner, app, staff)
                                 "kim@example.com", "--password", "short"])
     assert short.exit_code != 0
     assert counts()["User"] == 1
+
+
+def test_demo_staff_is_made_once_with_a_password_shown_once(runner, app, client):
+    made = runner.invoke(args=["demo-staff"])
+    assert made.exit_code == 0, made.output
+    password = re.search(r"password '([^']+)'", made.output).group(1)
+    assert len(password) >= 16 and "username 'staff'" in made.output
+    assert sign_in(client, "staff", password).status_code == 302
+    assert client.get("/admin/").status_code == 200  # staff: the admin opens
+
+    again = runner.invoke(args=["demo-staff"])
+    assert again.exit_code == 0 and password not in again.output
+    assert "exists" in again.output and "set-password --username staff" in again.output
+    assert counts()["User"] == 1
+    fresh = runner.invoke(args=["set-password", "--username", "STAFF",
+                                "--password", "a new staff secret"])
+    assert fresh.exit_code == 0, fresh.output
+    assert client.get("/admin/").status_code == 302  # that session ended with the change
+    assert sign_in(client, "staff", "a new staff secret").status_code == 302
+
+
+def test_set_password_keeps_the_sign_up_rules(runner, app, staff):
+    short = runner.invoke(args=["set-password", "--username", "sam", "--password", "short"])
+    assert short.exit_code != 0 and "--password" in short.output
+    nobody = runner.invoke(args=["set-password", "--username", "nobody",
+                                 "--password", "long-enough-pw"])
+    assert nobody.exit_code != 0 and "no account" in nobody.output
+    assert accounts.authenticate("sam", PASSWORD) is not None

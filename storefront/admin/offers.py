@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from wtforms import Form, ValidationError
 from wtforms.fields import DateTimeLocalField, SelectField
 
 from storefront.admin.base import ShopModelView, int_range, price_range
 from storefront.extensions import db
 from storefront.models import Offer
-from storefront.services.offers import manage
+from storefront.services.offers import manage, prices
 from storefront.services.offers.prices import terms_of
 
 KINDS = [(Offer.PERCENT, "Percent off"), (Offer.FIXED, "Fixed price"),
@@ -61,8 +62,23 @@ def _in_shop_time(view: Any, context: Any, model: Offer, name: str) -> str:
     return getattr(model, name).astimezone(manage.zone()).strftime("%Y-%m-%d %H:%M %Z")
 
 
+class RunningNow(BaseSQLAFilter):
+    """The offers list's "Running now" filter: started, not ended, at the moment of asking."""
+
+    def __init__(self) -> None:
+        super().__init__(Offer.starts_at, "Running now", options=[("1", "yes")])
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        moment = prices.now()
+        return query.filter(Offer.starts_at <= moment, Offer.ends_at > moment)
+
+    def operation(self) -> str:
+        return "is"
+
+
 class OfferView(ShopModelView):
     column_list = ("id", "name", "kind", "target", "starts_at", "ends_at", "promotion")
+    column_filters = (RunningNow(),)  # the dashboard's "Offers running now" links here
     column_formatters = {"kind": _badge, "target": _target, "starts_at": _in_shop_time,
                          "ends_at": _in_shop_time}
     column_labels = {**ShopModelView.column_labels, "starts_at": "Starts", "ends_at": "Ends",

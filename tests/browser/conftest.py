@@ -36,7 +36,7 @@ from storefront.services.pages.render import HOME, publish
 from tests import servers
 from tests.conftest import base_config, require_service
 from tests.databases import ServicesSpace
-from tests.services.orders.test_order_mail import Controller, Inbox, free_port
+from tests.mail_support import Controller, smtp_server
 from tests.sites import STATIC_DIR
 
 if TYPE_CHECKING:
@@ -187,16 +187,13 @@ class Stack:
 def stack_smtp() -> Iterator[Controller]:
     """The local SMTP server the stack's worker sends every mail to (aiosmtpd); a test that
     reads mails takes ``smtp`` (its inbox emptied first)."""
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+    with smtp_server() as controller:
+        yield controller
 
 
 @pytest.fixture
 def smtp(stack_smtp: Controller) -> Controller:
-    with stack_smtp.handler.arrived:
-        stack_smtp.handler.messages.clear()
+    stack_smtp.handler.clear()
     return stack_smtp
 
 

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import GoodsCategory, GoodsSKU
+from storefront.models import GoodsCategory, GoodsSKU, User
+from storefront.services.accounts import reset
 from storefront.services.accounts import users as accounts
 from tests.browser.conftest import WAIT_MS, Stack, expect
 from tests.browser.test_journeys import sign_in
@@ -41,7 +42,14 @@ def shopper_pages() -> list[str]:
                             .order_by(GoodsSKU.id))
     return ["/", f"/list/{category}", f"/list/{category}?sort=price&page=2", f"/goods/{sku}",
             "/search?q=strawberries", "/search?q=zzqxv", "/search?q=",
-            "/cart", "/users/login", "/users/register", "/about", "/delivery", "/freshness"]
+            "/cart", "/users/login", "/users/register", "/users/forgot-password", "/about",
+            "/delivery", "/freshness"]
+
+
+def reset_link(username: str) -> str:
+    """The page a forgotten-password mail links to (a link that works)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    return f"/users/reset-password/{reset.make_token(user)}"
 
 
 def problems(page: Page) -> list[str]:
@@ -73,7 +81,7 @@ def add_first_product(page: Page) -> None:
 def test_axe_finds_nothing_serious_on_any_shopper_page(browse: Callable[[], BrowserContext],
                                                        user) -> None:
     page = browse().new_page()
-    found = survey(page, shopper_pages())
+    found = survey(page, [*shopper_pages(), reset_link(user.username)])
 
     add_first_product(page)
     found += survey(page, ["/cart"])  # a cart with a line: the count form and Remove
@@ -176,7 +184,7 @@ def long_named(app) -> str:
 @pytest.mark.parametrize("phone", PHONES, ids=lambda s: f"{s['width']}px", indirect=True)
 def test_no_page_scrolls_sideways_on_a_phone(phone: Page, long_named: str, shot) -> None:
     page = phone
-    found = phone_problems(page, shopper_pages())
+    found = phone_problems(page, [*shopper_pages(), reset_link(long_named)])
     add_first_product(page)
     found += phone_problems(page, ["/cart"])
     width = page.viewport_size["width"]

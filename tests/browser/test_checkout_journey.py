@@ -17,7 +17,7 @@ from storefront.services.orders import slots
 from tests.browser.conftest import expect
 from tests.browser.test_journeys import homepage_tile, sign_in
 from tests.conftest import PASSWORD
-from tests.services.orders.test_order_mail import body
+from tests.mail_support import body
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 

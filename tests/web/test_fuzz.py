@@ -236,3 +236,33 @@ def test_no_input_gives_a_5xx_or_a_change_when_refused(backend, app, client, sho
     settings(max_examples=EXAMPLES.get(group, 50), deadline=None, database=None,
              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
         given(request)(attempt))()
+
+
+def test_a_valid_password_reset_link_takes_no_bad_input(backend, app, client, user):
+    """The reset route with a token that works (the generated ones never do): whatever the
+    form says, no 5xx, and a 4xx sets no password and ends no session."""
+    from storefront.services.accounts import reset
+
+    world, visitors = World(app, {"alice": user.id}), Visitors(app, {"alice": user.id})
+    link = f"/users/reset-password/{reset.make_token(user)}"
+    pair = st.fixed_dictionaries({"password": VALUE, "confirm": VALUE},
+                                 optional={"csrf_token": VALUE})
+    same = VALUE.map(lambda v: {"password": v, "confirm": v})  # a new password, maybe valid
+    bodies = st.one_of(BODY, (pair | same).map(lambda data: ("form", data)))
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.sampled_from(["anonymous", "alice"]), st.sampled_from(["GET", "POST"]), bodies,
+           st.booleans())
+    def attempt(who: str, method: str, body, token: bool) -> None:
+        response = send(visitors, who, method, link, {}, body, token)
+        status, sent = response.status_code, f"{who} {method} {body}"
+        assert status < 500, f"{status} for {sent}: {response.get_data(as_text=True)[:300]}"
+        changed = world.changed_tables()
+        if 400 <= status < 500:
+            assert not changed, f"{status} for {sent} changed {changed}"
+        if changed:
+            world.restore()
+        visitors.check(who)
+
+    attempt()

@@ -5,6 +5,12 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 from storefront.identity import display_form
 
 
+def email_field() -> EmailField:
+    return EmailField("Email", filters=[display_form],  # as typed, full-width letters folded
+                      validators=[InputRequired(), Email(check_deliverability=False),
+                                  Length(max=254)])
+
+
 class LoginForm(FlaskForm):
     # the username or the email: the longest an email may be
     username = StringField("Username or email", validators=[InputRequired(), Length(max=254)])
@@ -21,19 +27,26 @@ class RegisterForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, '.', '-' or '_'."),
         ],
     )
-    email = EmailField("Email", filters=[display_form],
-                       validators=[InputRequired(), Email(check_deliverability=False),
-                                   Length(max=254)])
+    email = email_field()
     password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
         "Repeat password", validators=[InputRequired(), EqualTo("password", "Passwords differ.")]
     )
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Current password",
-                            validators=[InputRequired(), Length(max=128)])
+class NewPasswordForm(FlaskForm):
+    """A new password, from a forgotten-password link."""
+
     password = PasswordField("New password", validators=[InputRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
         "Repeat new password",
         validators=[InputRequired(), EqualTo("password", "Passwords differ.")])
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current = PasswordField("Current password",
+                            validators=[InputRequired(), Length(max=128)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()

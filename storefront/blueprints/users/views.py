@@ -1,9 +1,10 @@
-"""Register, sign in, sign out, change password, profile."""
+"""Register, sign in, sign out, change password, a forgotten password, profile."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,9 +15,15 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from storefront.blueprints.users.forms import LoginForm, PasswordChangeForm, RegisterForm
+from storefront.blueprints.users.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    RegisterForm,
+)
 from storefront.services import catalog, validate
-from storefront.services.accounts import throttle
+from storefront.services.accounts import reset, throttle
 from storefront.services.accounts import users as accounts
 from storefront.services.cart import shopper
 from storefront.web import visitor_cart
@@ -119,3 +126,39 @@ def password() -> Response | str | tuple[str, int]:
         form.current.errors.append("That is not your current password.")
     status = 400 if form.is_submitted() else 200
     return render_template("users/password.html", form=form), status
+
+
+RESET_SENT = ("If an account uses that address, we have mailed it a link to set a new "
+              "password. The link works once, within {lifetime}.")
+TOO_MANY_RESETS = "Too many links asked for. Please wait an hour and try again."
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password() -> Response | str | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        # the same answer whether the address has an account or not (accounts/reset.py)
+        if not reset.request_link(form.email.data, request.remote_addr):
+            return render_template("users/forgot.html", form=form,
+                                   throttled=TOO_MANY_RESETS), 429
+        flash(RESET_SENT.format(lifetime=reset.lifetime(
+            int(current_app.config["PASSWORD_RESET_SECONDS"]))), "success")
+        return redirect(url_for("users.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/forgot.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    user = reset.user_for_token(token)
+    form = NewPasswordForm()
+    if user is not None and form.validate_on_submit():
+        if reset.set_password(user, form.password.data):
+            _sign_in(accounts.account(user.id))  # this browser only: the rest are signed out
+            flash("Your new password is set. You were signed out everywhere else.", "success")
+            return redirect(url_for("users.profile"))
+        user = None  # used meanwhile, in another tab
+    if user is None:
+        return render_template("users/reset.html", form=None), 400
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/reset.html", form=form, token=token), status

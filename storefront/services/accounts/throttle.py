@@ -1,6 +1,6 @@
 """Sign-in and sign-up throttling in Redis: failed sign-ins per account and per address,
-sign-ups per address. Accounts are counted under their canonical name, so no spelling of a
-name gets fresh attempts.
+sign-ups per address, forgotten-password mails per email and per address. Accounts and
+emails are counted under their canonical form, so no spelling of a name gets fresh attempts.
 
 Built on ``limits`` (the library under Flask-Limiter) with one limiter per app: Flask-Limiter
 keeps its key prefix on a module-level object, which app factories cannot share. When Redis
@@ -65,6 +65,16 @@ def failed(username: str, address: str | None) -> None:
 def signup_allowed(address: str | None) -> bool:
     """Count a sign-up from this address; False once the address has used up its limit."""
     return _counted("SIGNUP_LIMIT_PER_ADDRESS", redis_keys.signup_by_address(address), "sign-up")
+
+
+def reset_allowed(canonical_email: str, address: str | None) -> bool:
+    """Count a forgotten-password request against this email and this address; False once
+    either has used up its limit. The email counts whether it has an account or not."""
+    allowed = [_counted("PASSWORD_RESET_LIMIT_PER_EMAIL",
+                        redis_keys.reset_by_email(canonical_email), "password-reset"),
+               _counted("PASSWORD_RESET_LIMIT_PER_ADDRESS",
+                        redis_keys.reset_by_address(address), "password-reset")]
+    return all(allowed)
 
 
 def new_cart_allowed(address: str | None) -> bool:

@@ -6,8 +6,8 @@ import pytest
 
 from tests.checkout_support import add_address, add_slot, checkout_form, fill_cart, sku_row
 from tests.helpers import text
+from tests.mail_support import free_port
 from tests.services.orders.test_checkout import orders
-from tests.services.orders.test_order_mail import free_port
 
 
 @pytest.fixture

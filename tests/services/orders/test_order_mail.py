@@ -3,70 +3,20 @@ port), or into instance/outbox/ files on the embedded defaults."""
 
 from __future__ import annotations
 
-import email
-import socket
-import threading
-from email.message import Message
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from storefront import create_app
 from storefront.extensions import db
 from storefront.models import OrderInfo
 from storefront.services.orders import mail, status
 from tests.checkout_support import add_address, add_slot, checkout_form, fill_cart, place_order
+from tests.mail_support import body
 from tests.services.orders.test_orders import order_id
-
-
-class Inbox:
-    """What the SMTP server received, for the test thread to wait on."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd)
-        with self.arrived:
-            self.messages.append(email.message_from_bytes(envelope.content))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait_for(self, n: int, timeout: float = 10) -> list[Message]:
-        with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.messages) >= n, timeout), \
-                f"{len(self.messages)} of {n} mails arrived"
-            return list(self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
-
-
-@pytest.fixture
-def inbox(smtp) -> Inbox:
-    smtp.handler.messages.clear()
-    return smtp.handler
 
 
 @pytest.fixture
 def app_config(app_config, smtp):
     return {**app_config, "MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port}
-
-
-def body(message: Message) -> str:
-    return message.get_payload(decode=True).decode()
 
 
 def test_placing_an_order_mails_a_confirmation(signed_in, user, shop, inbox):
