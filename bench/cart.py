@@ -23,7 +23,7 @@ from bench.shop import PASSWORD, USERNAME
 
 
 def main(argv: list[str] | None = None) -> int:
-    load, settings = parse_args(argv)
+    load, settings, _ = parse_args(argv)
     ensure_tools()
     workdir = Path(tempfile.mkdtemp(prefix="sf-bench-cart-"))
     shop = shop_mod.create(workdir)
