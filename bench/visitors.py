@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             nginx_port = procs.shop_nginx(stack, shop, port)
             shopper = sign_in(port, USERNAME, PASSWORD, [paths.home, paths.detail])
             visitors = {"signed-in": Browser(nginx_port, shopper.cookies),
-                        "with a cart": _cart_holder(nginx_port, paths)}
+                        "with a cart": figures.cart_holder(nginx_port, paths)}
             for name, path in paths.named():
                 for who, browser in visitors.items():
                     rows.append(_compare(nginx_port, name, path, who, browser, load))
@@ -55,19 +55,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print(report.text_table(rows))
     return 0
-
-
-def _cart_holder(port: int, paths: figures.Paths) -> Browser:
-    """A visitor who is not signed in and has one item in the cart (as its browser keeps
-    the cookies the add set)."""
-    visitor = Browser(port)
-    sku_id = paths.detail.rsplit("/", 1)[1]
-    added = visitor.request("POST", "/cart/add", {"sku_id": sku_id, "count": "1"},
-                            {"Origin": f"http://{HOST}:{port}"})
-    if added.status != 302 or "sf_cart" not in visitor.cookies:
-        raise RuntimeError(f"an anonymous add to the cart failed: {added.status}")
-    expect_ok(visitor.get("/cart"), "the cart page")  # the message shown
-    return visitor
 
 
 def _compare(port: int, name: str, path: str, who: str, browser: Browser,
