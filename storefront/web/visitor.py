@@ -21,8 +21,9 @@ session. All are HttpOnly and SameSite=Lax, and nginx escapes what it echoes.
 - ``sf_csrf``: the session's Flask-WTF token (signed, bound to the session's own secret:
   Flask-WTF's check compares it with the session cookie's copy, so a token from another
   session fails);
-- ``sf_flash``: messages not shown yet, ``<kind>.<percent-encoded text>``; nginx shows it
-  and deletes it, the app does the same on its own pages (shown once);
+- ``sf_flash``: messages for a page nginx sends from its file (a redirect to a catalogue
+  page), ``<kind>.<percent-encoded text>``; nginx shows it and deletes it, the app does the
+  same on its own pages (shown once);
 - ``sf_seen``: "<user id>:<session version>" signed, which nginx writes to its log of
   product views for the worker to put into the history (services/pages/views_log.py);
 - ``sf_signed_in`` (``SIGNED_IN_COOKIE``): the routing hint, as before.
@@ -31,7 +32,7 @@ session. All are HttpOnly and SameSite=Lax, and nginx escapes what it echoes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
 from flask_login import current_user
@@ -122,7 +123,8 @@ def keep_in_step(response: Response) -> Response:
     """The display cookies as this request leaves the visitor (set only when they change)."""
     if request.endpoint in ("static", "media") or response.direct_passthrough:
         return response
-    cookies = _wanted() if request.headers.get("X-Edge") != "ssi" else _wanted_at_edge()
+    cookies = (_wanted(response) if request.headers.get("X-Edge") != "ssi"
+               else _wanted_at_edge())
     for name, value in cookies.items():
         if value is None:
             if name in request.cookies:
@@ -132,7 +134,7 @@ def keep_in_step(response: Response) -> Response:
     return response
 
 
-def _wanted() -> dict[str, str | None]:
+def _wanted(response: Response) -> dict[str, str | None]:
     """Each display cookie's value for this visitor now (None: not there)."""
     signed_in = current_user.is_authenticated
     wanted: dict[str, str | None] = {
@@ -142,7 +144,7 @@ def _wanted() -> dict[str, str | None]:
         SEEN: views_log.seen_token(current_user.get_id()) if signed_in else None,
         COUNT: str(parts().count) if signed_in or visitor_cart.has_cart() else None,
     }
-    wanted.update(_flash_wanted())
+    wanted.update(_flash_wanted(response))
     return wanted
 
 
@@ -168,14 +170,25 @@ def _csrf_cookie() -> str:
     return generate_csrf()
 
 
-def _flash_wanted() -> dict[str, str | None]:
-    """Messages nobody has shown leave the session for the flash cookie: the newest
-    ``MAX_FLASHES`` of this request's, in place of any older message still unread (so a
-    visitor who never reads the answers grows no cookie)."""
-    unshown = session.pop("_flashes", None) if "_flashes" in session else None
-    if unshown:
-        return {FLASH: flash_cookie(list(unshown)[-caching.MAX_FLASHES :])}
+def _flash_wanted(response: Response) -> dict[str, str | None]:
+    """Messages for a page nginx sends from its file (a redirect to a catalogue page) leave
+    the session for the flash cookie: the newest ``MAX_FLASHES`` of this request's, in place
+    of any older message still unread (so a visitor who never reads the answers grows no
+    cookie). Any other page is the app's, which shows them from the session itself."""
+    if "_flashes" in session and _to_shared_page(response):
+        unshown = session.pop("_flashes")
+        return {FLASH: flash_cookie(list(unshown)[-caching.MAX_FLASHES:])}
     return {FLASH: None} if g.get("flash_shown") else {}
+
+
+SHARED_PAGES = ("/index", "/goods/", "/list/")  # deploy/nginx.conf's page locations
+
+
+def _to_shared_page(response: Response) -> bool:
+    if not response.location:
+        return False
+    path = urlsplit(response.location).path
+    return path == "/" or path.startswith(SHARED_PAGES)
 
 
 def _set(response: Response, name: str, value: str) -> None:
