@@ -83,8 +83,8 @@ def parts() -> Parts:
         if current_user.is_authenticated:
             own.name, own.csrf = current_user.username, generate_csrf()
             own.count = _count(lambda: shopper.cart_count(current_user.id))
-        elif visitor_cart.has_cart():
-            own.count = _count(visitor_cart.count)
+        elif visitor_cart.has_cart_after():
+            own.count = _count(visitor_cart.count_after)
         g.visitor_parts = own
     return g.visitor_parts
 
@@ -142,7 +142,7 @@ def _wanted(response: Response) -> dict[str, str | None]:
         NAME: quote(current_user.username, safe="") if signed_in else None,
         CSRF: _csrf_cookie() if signed_in else None,
         SEEN: views_log.seen_token(current_user.get_id()) if signed_in else None,
-        COUNT: str(parts().count) if signed_in or visitor_cart.has_cart() else None,
+        COUNT: str(parts().count) if signed_in or visitor_cart.has_cart_after() else None,
     }
     wanted.update(_flash_wanted(response))
     return wanted
