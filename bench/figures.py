@@ -162,15 +162,8 @@ def signed_in_nginx(bench: Bench, shop: Shop, cat: Catalogue, paths: Paths, port
 
 def anonymous_cart_nginx(bench: Bench, paths: Paths, port: int) -> list[Figure]:
     """Each page through nginx for a visitor who is not signed in but has a cart: the
-    .shtml, SSI filled from one fragment call that counts the cart (storefront/
-    web/visitor_cart.py). Only the cart cookie is sent, as a returning visitor would."""
-    visitor = Browser(port)
-    sku_id = paths.detail.rsplit("/", 1)[1]
-    added = visitor.request("POST", "/cart/add", {"sku_id": sku_id, "count": "1"},
-                            {"Origin": f"http://{HOST}:{port}"})
-    if added.status != 302 or "sf_cart" not in visitor.cookies:
-        raise RuntimeError(f"an anonymous add to the cart failed: {added.status}")
-    cart = Browser(port, {"sf_cart": visitor.cookies["sf_cart"]})
+    .shtml, SSI filled from the display cookies (storefront/web/visitor.py)."""
+    cart = cart_holder(port, paths)
     figures = []
     for name, path in paths.named():
         reply = expect_ok(cart.get(path), f"anonymous {path} with a cart")
@@ -182,6 +175,19 @@ def anonymous_cart_nginx(bench: Bench, paths: Paths, port: int) -> list[Figure]:
             f"http://{HOST}:{port}{path}", bench.floors.flask(size), size, GUNICORN, 1.0,
             headers={"Cookie": cart.cookie_header()}))
     return figures
+
+
+def cart_holder(port: int, paths: Paths) -> Browser:
+    """A visitor who is not signed in, with one item in the cart and the cookies the add set
+    (the cart's, its count), the add's message already shown."""
+    visitor = Browser(port)
+    sku_id = paths.detail.rsplit("/", 1)[1]
+    added = visitor.request("POST", "/cart/add", {"sku_id": sku_id, "count": "1"},
+                            {"Origin": f"http://{HOST}:{port}"})
+    if added.status != 302 or "sf_cart" not in visitor.cookies:
+        raise RuntimeError(f"an anonymous add to the cart failed: {added.status}")
+    expect_ok(visitor.get("/cart"), "the cart page")
+    return visitor
 
 
 def signed_in_gunicorn(bench: Bench, paths: Paths, port: int,

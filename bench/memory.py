@@ -1,10 +1,10 @@
 """Does a gunicorn worker need recycling (deploy/gunicorn.conf.py's max_requests)?
 
 Memory: one worker (never recycled) serves 20,000 signed-in requests, the homepage, detail
-pages and the fragment endpoint in turn; its RSS (VmRSS) is read after 10,000 and after
+pages and the cart page in turn; its RSS (VmRSS) is read after 10,000 and after
 20,000. Cost: two gunicorns side by side, one recycling its workers every 1,000 requests
-(the old default, with its 10 % jitter) and one never, loaded in turns with the fragment
-request (what gunicorn serves for every signed-in page view behind nginx); requests/s of
+(the old default, with its 10 % jitter) and one never, loaded in turns with the cart
+request (a page gunicorn serves a signed-in visitor); requests/s of
 each and the restarts the recycling one logged."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bench.shop import Catalogue, Shop
 from devtools.servers import HOST
 
 HALF, TOTAL = 10_000, 20_000
-FRAGMENT = "/_fragments/visitor"
+FRAGMENT = "/cart"  # what a signed-in visitor still asks Python for (the fragment is gone)
 RECYCLE_EVERY = 1000
 GROWTH_TARGET = 0.05
 MAX_SECONDS = 150  # for all 20,000; a slower machine reports what it reached

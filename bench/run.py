@@ -54,7 +54,8 @@ HARD_TIMEOUT_S = 17 * 60  # the cluster figure adds 3-4 min (two clusters), orde
 # what must be on this machine: Debian package
 TOOLS = {"wrk": "wrk", "/usr/sbin/nginx": "nginx",
          "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so":
-         "libnginx-mod-http-brotli-static"}
+         "libnginx-mod-http-brotli-static",
+         "/usr/lib/nginx/modules/ngx_http_set_misc_module.so": "libnginx-mod-http-set-misc"}
 
 
 class BenchTimeout(RuntimeError):

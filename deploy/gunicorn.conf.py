@@ -14,7 +14,8 @@ need it. `make bench` (bench/memory.py) has one worker serve 20,000 signed-in re
 and the fragment endpoint): its RSS did not grow from 10,000 to 20,000 (-1.0 % and -1.1 % in
 two runs, about 113 MiB: noise). Recycling every 1,000 requests, as this file used to, cost
 a third to 60 % of the throughput of the fragment request that every signed-in page view
-makes (787 vs 1,189 and 532 vs 1,320 req/s side by side, p99 0.85-1.7 s vs 0.09-0.35 s):
+made then (787 vs 1,189 and 532 vs 1,320 req/s side by side, p99 0.85-1.7 s vs
+0.09-0.35 s; that request is gone, bench/memory.py now loads the cart page):
 each restart re-imports and rebuilds the app while the other worker carries the load. If a
 leak ever shows (the bench's memory figure fails at 5 %), set GUNICORN_MAX_REQUESTS to a
 large number, e.g. 100000; the 10 % jitter below keeps the workers from restarting together.

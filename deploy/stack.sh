@@ -24,11 +24,16 @@ if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+# nginx's log of signed-in product views, which the worker reads into the histories
+export FLASK_VIEWS_LOG=${FLASK_VIEWS_LOG:-$STACK_DIR/nginx/logs/views.log}
 
-# nginx and the module deploy/nginx.conf loads for the .br twins of the page files
-if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || ! command -v nginx >/dev/null; then
-  echo "stack: installing nginx and libnginx-mod-http-brotli-static"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static
+# nginx and the modules deploy/nginx.conf loads: the .br twins of the page files, and
+# set-misc (with ndk) to decode the display cookies
+if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] \
+    || [ ! -f /usr/lib/nginx/modules/ngx_http_set_misc_module.so ] || ! command -v nginx >/dev/null; then
+  echo "stack: installing nginx, libnginx-mod-http-brotli-static and libnginx-mod-http-set-misc"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx \
+    libnginx-mod-http-brotli-static libnginx-mod-http-set-misc
 fi
 
 # The database itself (utf8mb4), then the schema, demo data and the page files.

@@ -71,8 +71,10 @@ class Node:
         # behind a render or a warm in the worker, a stale file would wait seconds to go.
         listener = self._celery("listener", [self.cluster.broadcast, "--pool=solo"],
                                 FLASK_PAGES_POLL_SECONDS="1")
+        # the worker (not the listener) reads nginx's log of product views into the history
         worker = self._celery("worker", [queue, "--concurrency=1", "--beat", "--schedule",
-                                         str(self.workdir / "celerybeat-schedule")])
+                                         str(self.workdir / "celerybeat-schedule")],
+                              FLASK_VIEWS_LOG=str(self.workdir / "nginx" / "logs" / "views.log"))
         for proc in (listener, worker):
             proc.wait_for_log(r"\bready\.", 60)
         subprocess.run(self._in_ns([py, "-m", "flask", "--app", "storefront",  # noqa: S603

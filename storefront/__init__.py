@@ -63,7 +63,6 @@ def _init_web(app: Flask) -> None:
     from storefront.blueprints.cart.views import bp as cart_bp
     from storefront.blueprints.checkout.addresses import bp as addresses_bp
     from storefront.blueprints.checkout.views import bp as checkout_bp
-    from storefront.blueprints.edge import views as edge
     from storefront.blueprints.goods.views import bp as goods_bp
     from storefront.blueprints.info.views import bp as info_bp
     from storefront.blueprints.offers.views import bp as offers_bp
@@ -71,7 +70,7 @@ def _init_web(app: Flask) -> None:
     from storefront.blueprints.search.views import bp as search_bp
     from storefront.blueprints.users.views import bp as users_bp
     from storefront.web import app as web
-    from storefront.web import hosts, visitor_cart
+    from storefront.web import hosts, visitor, visitor_cart
 
     app.register_blueprint(goods_bp)
     app.register_blueprint(info_bp)
@@ -82,8 +81,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(checkout_bp)
     app.register_blueprint(addresses_bp, url_prefix="/users/addresses")
     app.register_blueprint(orders_bp)
-    edge.init_app(app)
     web.init_app(app)
+    visitor.init_app(app)
     hosts.init_app(app)
     visitor_cart.init_app(app)
     logs.init_request_log(app)
@@ -92,7 +91,7 @@ def _init_web(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from flask import g, session
+    from flask import session
 
     from storefront.extensions import login_manager
     from storefront.services.accounts import users as accounts
@@ -104,10 +103,7 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> accounts.SessionUser | None:
-        # the edge's fragment view has read (and checked) the visitor already
-        user = g.pop("session_user", None)
-        if user is None or user.get_id() != session_id:
-            user = accounts.load_session_user(session_id)
+        user = accounts.load_session_user(session_id)
         if user is None:
             # a revoked or unknown cookie: drop it, so the signed-in marker cookie goes too
             for key in ("_user_id", "_fresh", "_id"):

@@ -25,6 +25,8 @@ def celery_init_app(app: Flask) -> Celery:
     # page files go at their price boundaries (services/offers/schedule.py); one that passed
     # while this worker was down goes as it starts
     signals.worker_ready.connect(lambda **_: _guard_boundaries(app), weak=False)
+    # product views nginx served from the files go into the histories from its log
+    signals.worker_ready.connect(lambda **_: _read_views(app), weak=False)
     every = float(app.config["PAGES_POLL_SECONDS"])
     if every > 0:
         signals.worker_ready.connect(lambda **_: _poll_changes(app, every), weak=False)
@@ -52,6 +54,12 @@ def _guard_boundaries(app: Flask) -> None:
     from storefront.services.offers import schedule
 
     schedule.start_guard(app)
+
+
+def _read_views(app: Flask) -> None:
+    from storefront.services.pages import views_log
+
+    views_log.start(app)
 
 
 # Task lifecycle lines, in the same logfmt as the request log.

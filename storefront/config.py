@@ -69,6 +69,10 @@ class Defaults:
     # The node's listener also reads the log of stale pages this often by itself (0: never;
     # deploy/cluster.py sets 1): the bound on freshness when a broadcast is lost
     PAGES_POLL_SECONDS = 0.0
+    # nginx's log of signed-in product views (deploy/nginx.conf, logs/views.log), which the
+    # Celery worker reads this often into the shoppers' histories ("": not read)
+    VIEWS_LOG = ""
+    VIEWS_LOG_SECONDS = 0.5
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
     INDEX_SAFETY_NET_SECONDS = 60  # beat writes the homepage (and sweeps old page files) this
     # often, in case a save could not reach the broker

@@ -22,6 +22,7 @@ class SharedSite:
         # inline tasks: nothing this process starts may queue work on the shared Redis
         self.env = servers.app_environment(config, FLASK_CELERY_TASK_ALWAYS_EAGER="true")
         self.pages, self.media = Path(config["STATIC_PAGES_DIR"]), Path(config["MEDIA_ROOT"])
+        self.views_log = workdir / "nginx" / "logs" / "views.log"  # deploy/nginx.conf
         self.gunicorn, self.app_port = servers.start_gunicorn(self.env, workdir)
         try:
             self.nginx, self.port = servers.start_nginx(workdir, {

@@ -18,7 +18,6 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
@@ -102,7 +101,6 @@ def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     _template_helpers(app)
     app.after_request(security_headers)
-    app.after_request(signed_in_marker)
     app.add_url_rule("/media/<path:filename>", "media", media)
     app.add_url_rule("/livez", "livez", livez)
     app.add_url_rule("/readyz", "readyz", readyz)
@@ -130,21 +128,6 @@ def security_headers(response: Response) -> Response:
                                 headers.content_security_policy(g.get("csp_nonce")))
     for name, value in headers.SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    return response
-
-
-def signed_in_marker(response: Response) -> Response:
-    """Keep a cookie that says "signed in" in step with the session, so nginx can send
-    anonymous visitors the static homepage and everyone else to the app. It is a hint
-    for routing only: the app never trusts it."""
-    name = current_app.config["SIGNED_IN_COOKIE"]
-    signed_in = "_user_id" in session
-    if signed_in and request.cookies.get(name) != "1":
-        response.set_cookie(name, "1", httponly=True, samesite="Lax",
-                            secure=current_app.session_interface.get_cookie_secure(
-                                current_app))
-    elif not signed_in and name in request.cookies:
-        response.delete_cookie(name, httponly=True, samesite="Lax")
     return response
 
 

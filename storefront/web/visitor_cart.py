@@ -74,9 +74,18 @@ def changed(lines_left: int) -> None:
         g.cart_cookie = lines_left > 0
 
 
-def count() -> int | None:
-    """The header's count for an anonymous visitor with a cart; None without one."""
-    token = _token()
+def has_cart_after() -> bool:
+    """Whether this anonymous visitor has a cart once this response's cookie is set: a
+    first line made one, a last line removed or a merge ended it."""
+    keep = g.get("cart_cookie")
+    return has_cart() if keep is None else bool(keep) and not current_user.is_authenticated
+
+
+def count_after() -> int | None:
+    """The header's count for the cart of ``has_cart_after``; None without one."""
+    if not has_cart_after():
+        return None
+    token = g.get("cart_token") or _token()
     return None if token is None else shopper.count(shopper.visitor_cart(token))
 
 

@@ -209,7 +209,9 @@ def stack_servers(browser_demo: Demo, stack_smtp: Controller,
     env = servers.app_environment(config, FLASK_CELERY_TASK_ALWAYS_EAGER="false",
                                   FLASK_CELERY_QUEUE=queue, FLASK_TRUSTED_PROXIES="127.0.0.1",
                                   MAIL_SERVER=stack_smtp.hostname,
-                                  MAIL_PORT=str(stack_smtp.port))
+                                  MAIL_PORT=str(stack_smtp.port),
+                                  # nginx's log of product views (its prefix is workdir/nginx)
+                                  FLASK_VIEWS_LOG=str(workdir / "nginx" / "logs" / "views.log"))
     with contextlib.ExitStack() as running:
         worker = servers.start_worker(env, workdir, queue=queue)
         running.callback(worker.stop)

@@ -9,6 +9,7 @@ from storefront.blueprints.edge.views import send_page
 from storefront.services import catalog, sorts, validate
 from storefront.services.cart import shopper
 from storefront.services.pages import render as pages
+from storefront.services.pages.keys import PageKey
 
 bp = Blueprint("goods", __name__)
 
@@ -24,18 +25,17 @@ def parse_id(raw: str) -> int:
 @bp.get("/")
 @bp.get("/index", endpoint="index_alias")
 def index() -> Response:
-    return send_page(pages.home())
+    return send_page(pages.home, lambda: pages.personal(pages.HOME))
 
 
 @bp.get("/goods/<sku_id>")
 def detail(sku_id: str) -> Response:
     sku = parse_id(sku_id)
-    page = pages.detail(sku)
-    if page is None:
-        abort(404)
+    response = send_page(lambda: pages.detail(sku),
+                         lambda: pages.personal(str(PageKey.detail(sku))))
     if current_user.is_authenticated and request.headers.get("X-Edge") != "ssi":
-        shopper.record_view(current_user.id, sku)  # else nginx's fragment call did
-    return send_page(page)
+        shopper.record_view(current_user.id, sku)  # else from nginx's log of views
+    return response
 
 
 @bp.get("/list/<category_id>")
@@ -47,7 +47,6 @@ def category_list(category_id: str) -> Response:
                                        number), 301)
     if sort not in catalog.SORTS:
         sort = sorts.LIST_DEFAULT
-    page = pages.category_list(parse_id(category_id), sort, number)
-    if page is None:
-        abort(404)
-    return send_page(page)
+    category = parse_id(category_id)
+    return send_page(lambda: pages.category_list(category, sort, number),
+                     lambda: pages.personal(str(PageKey.category_list(category, sort, number))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from storefront.blueprints.edge.views import send_page
@@ -25,15 +25,12 @@ def search() -> Response | tuple[str, int, dict[str, str]]:
     if request.args.get("sort") in sorts.OLD_SPELLINGS:  # from_args read it as its new name
         return redirect(query.url(page=query.page), 301)
     try:
-        page = pages.search(query)
+        return send_page(lambda: pages.search(query), lambda: pages.personal_search(query))
     except pages.Unavailable:
         log.error("search unavailable", exc_info=True)
         return render_template("errors/error.html", error=ServiceUnavailable(
             "Search is unavailable for a moment: please try again shortly, or browse the "
             "categories meanwhile.")), 503, {"Retry-After": "30"}
-    if page is None:
-        abort(404)
-    return send_page(page)
 
 
 @bp.get("/search/suggest")

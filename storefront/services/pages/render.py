@@ -2,9 +2,11 @@
 
 ``home()``, ``detail(sku_id)`` and ``category_list(category_id, sort, page)`` give a
 ``page_cache.Entry``: the page rendered once for everybody from ``services.catalog``'s data,
-with the edge's includes where a visitor's own parts go (``services.ssi``), and the tags
-of everything it shows. A view sends it; the worker writes it to disk (``page_files``) for
-nginx; the freshness listener finds it by tag. Nobody outside this module sees a key.
+with nginx's directives where a visitor's own parts go (templates/_edge.html), its copy
+for nobody in particular, and the tags of everything it shows. ``personal(key)`` renders
+the same page for the visitor of this request (no nginx in front). A view sends it; the
+worker writes it to disk (``page_files``) for nginx; the freshness listener finds it by
+tag. Nobody outside this module sees a key.
 
 Keys: ``PageKey`` (services/pages/keys.py), passed around as ``str(key)``.
 
@@ -26,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, g, render_template, url_for
 from sqlalchemy import func, select
 
 from storefront.extensions import db
@@ -36,7 +38,7 @@ from storefront.services.offers import pages as offer_pages
 from storefront.services.offers import schedule as boundaries
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import renders, ssi, tags
+from storefront.services.pages import renders, tags
 from storefront.services.pages.cache import Entry
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
@@ -116,6 +118,27 @@ def rebuild(key: str) -> Entry | None:
         key, lambda: _build_list(key, page.id, page.sort, page.page))
 
 
+def personal(key: str) -> str | None:
+    """The page at ``key`` rendered for the visitor of this request, from the rows as they
+    are now (nothing kept: it is theirs), or None if there is no such page."""
+    template, data = _source(key)
+    return _render_for_visitor(template, data)
+
+
+def personal_search(query: search_service.Query) -> str | None:
+    return _render_for_visitor("search/results.html", lambda: search_service.results(query))
+
+
+def _source(key: str) -> tuple[str, Callable[[], dict[str, Any] | None]]:
+    """The template of the page at ``key`` and what reads its data."""
+    page = PageKey.parse(key)
+    if page.kind == "home":
+        return "static_index.html", catalog.build_index_context
+    if page.kind == "goods":
+        return "goods/detail.html", lambda: _detail_data(page.id)
+    return "goods/list.html", lambda: catalog.list_skus(page.id, page.sort, page.page)
+
+
 def catalogue_keys() -> Iterator[str]:
     """Every catalogue page there is: the homepage, each on-sale SKU, each category list in
     each sort and page (what warming renders after a full clear). Two queries."""
@@ -137,22 +160,24 @@ def catalogue_keys() -> Iterator[str]:
 
 
 def _build_home() -> Entry:
-    return _render(HOME, "static_index.html", catalog.build_index_context)
+    return _render(HOME, *_source(HOME))
 
 
 def _build_detail(key: str, sku_id: int) -> Entry | None:
-    def data() -> dict[str, Any] | None:
-        sku = catalog.get_sku_detail(sku_id)
-        if sku is None:
-            return None
-        nav = catalog.list_categories()
-        category = next((c for c in nav if c["id"] == sku["category_id"]), None)
-        return {**sku, "categories": nav, "category": category}
-    return _render(key, "goods/detail.html", data)
+    return _render(key, *_source(key))
 
 
 def _build_list(key: str, category_id: int, sort: str, page: int) -> Entry | None:
-    return _render(key, "goods/list.html", lambda: catalog.list_skus(category_id, sort, page))
+    return _render(key, *_source(key))
+
+
+def _detail_data(sku_id: int) -> dict[str, Any] | None:
+    sku = catalog.get_sku_detail(sku_id)
+    if sku is None:
+        return None
+    nav = catalog.list_categories()
+    category = next((c for c in nav if c["id"] == sku["category_id"]), None)
+    return {**sku, "categories": nav, "category": category}
 
 
 def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
@@ -166,8 +191,10 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
         values = offer_pages.priced(data())
         if values is None:
             return None
+        anonymous = render_template(template, **values)  # nobody's parts: the page files
+        g.shared_page = True  # nginx's directives where the visitor's parts go
         html = render_template(template, **values)
-    return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
+    return Entry(key=key, html=html, anonymous=anonymous,
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
 
@@ -182,6 +209,12 @@ def _nobody_at(url: str) -> dict[str, Any]:
             "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
             "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False}
+
+
+def _render_for_visitor(template: str,
+                        data: Callable[[], dict[str, Any] | None]) -> str | None:
+    values = offer_pages.priced(data())
+    return None if values is None else render_template(template, **values)
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------

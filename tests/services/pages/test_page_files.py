@@ -46,7 +46,7 @@ def test_publish_writes_the_page_its_twins_and_its_edge_copy(app, shop, user):
     assert gzip.decompress(paths[".html.gz"].read_bytes()) == html
     assert brotli.decompress(paths[".html.br"].read_bytes()) == html
     edge = paths[".shtml"].read_text()
-    assert '<!--# echo var="sf_csrf" encoding="none" -->' in edge and "alice" not in edge
+    assert '<!--# echo var="sf_csrf" encoding="entity" -->' in edge and "alice" not in edge
     for path in paths.values():
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert not [p for p in paths[".html"].parent.iterdir() if p.name.endswith(".tmp")]

@@ -75,7 +75,8 @@ def test_cached_entries_hold_nothing_of_a_visitor(client, app, shop, user):
     sign_in(client)
     client.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
                                    "csrf_token": csrf_token(client, "/users/profile")})
-    warm(client, shop)
+    for path in ("/", f"/goods/{shop.apples}", f"/list/{shop.fruit}"):  # as nginx asks
+        assert client.get(path, headers={"X-Edge": "ssi"}).status_code == 200
     for key in ("home", f"goods:{shop.apples}", f"list:{shop.fruit}:default:1"):
         entry = page_cache.peek(key)
         assert entry is not None, key
@@ -127,71 +128,87 @@ def test_pages_work_without_javascript_forms_for_every_action(signed_in, shop):
     assert 'action="/users/logout"' in page
 
 
-# --- the fragment endpoint: what nginx asks for a signed-in visitor -----------------------
+# --- the display cookies: what nginx fills a signed-in visitor's page from -----------------
 
 
-def test_the_fragment_says_who_the_visitor_is_and_is_never_stored(signed_in, app, shop):
+def cookie(client, name):
+    found = client.get_cookie(name)
+    return None if found is None else found.value
+
+
+def test_the_display_cookies_follow_the_session(signed_in, app, shop):
+    """Name, count, CSRF token and the message: set when they change, all HttpOnly, gone
+    with the session (web/visitor.py)."""
     signed_in.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
                                       "csrf_token": csrf_token(signed_in, "/users/profile")})
-    response = signed_in.get("/_fragments/visitor")
-    assert response.status_code == 204
-    assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["X-Edge-User"] == "alice"
-    assert response.headers["X-Edge-Cart"] == "2"
-    assert response.headers["X-Edge-Csrf"]
-    assert "Added 2 &#215; Fuji apples 500g" in response.headers["X-Edge-Flashes"]
-    assert "X-Edge-Flashes" not in signed_in.get("/_fragments/visitor").headers  # shown once
+    assert cookie(signed_in, "sf_name") == "alice" and cookie(signed_in, "sf_count") == "2"
+    assert cookie(signed_in, "sf_flash") == (
+        "success.Added%202%20%C3%97%20Fuji%20apples%20500g%20to%20your%20cart.")
+    assert all(signed_in.get_cookie(n).http_only for n in
+               ("sf_name", "sf_count", "sf_csrf", "sf_flash", "sf_seen", "sf_signed_in"))
+    # the cookie's token is the session's own: a form posted with it works
+    ok = signed_in.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
+                                           "csrf_token": cookie(signed_in, "sf_csrf")})
+    assert ok.status_code == 302 and cookie(signed_in, "sf_count") == "3"
+    page = text(signed_in.get("/cart"))  # the app shows the message itself, once
+    assert "Added 1 × Fuji apples 500g to your cart." in page
+    assert cookie(signed_in, "sf_flash") is None
+    signed_in.post("/users/logout", data={"csrf_token": cookie(signed_in, "sf_csrf")})
+    assert [n for n in ("sf_name", "sf_count", "sf_csrf", "sf_seen", "sf_signed_in")
+            if signed_in.get_cookie(n)] == []
 
 
-def test_the_fragment_makes_one_redis_round_trip_and_no_sql(signed_in, user, shop,
-                                                            monkeypatch):
-    from storefront.extensions import redis_store
-    from storefront.services.cart import shopper
-
-    signed_in.get("/_fragments/visitor")  # the user row cached, the script loaded
-    client, calls = redis_store.client, []
-    real = client.execute_command
-    monkeypatch.setattr(client, "execute_command",
-                        lambda *args, **kw: calls.append(args[0]) or real(*args, **kw))
-    monkeypatch.setattr(client, "pipeline", None)  # a pipeline would be a round trip too
-    with count_queries() as statements:
-        response = signed_in.get("/_fragments/visitor",
-                                 headers={"X-Original-URI": f"/goods/{shop.prawns}"})
-    assert response.headers["X-Edge-User"] == "alice"
-    assert statements == [] and calls == ["EVALSHA"]
-    monkeypatch.undo()
-    assert shopper.history_ids(user.id) == [shop.prawns]  # nginx served the page itself
+def test_a_csrf_cookie_works_for_its_own_session_only(client, app, user, shop):
+    sign_in(client)
+    alice_token = cookie(client, "sf_csrf")
+    other = app.test_client()
+    accounts_create(other)
+    stolen = other.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
+                                           "csrf_token": alice_token})
+    assert stolen.status_code == 400
 
 
-def test_the_fragment_of_an_ended_session_shows_nobody_and_records_nothing(
-        client, app, user, shop):
+def accounts_create(client) -> None:
     from storefront.services.accounts import users as accounts
-    from storefront.services.cart import shopper
+
+    accounts.create_user("zoe", "zoe@example.com", "a long enough password")
+    sign_in(client, "zoe", "a long enough password")
+
+
+def test_names_travel_percent_encoded_and_read_back_exactly(client, app, shop):
+    from urllib.parse import unquote
+
+    from storefront.services.accounts import users as accounts
+
+    name = '<script>"李\'😀'
+    accounts.create_user(name, "li@example.com", "a long enough password")
+    sign_in(client, name, "a long enough password")
+    value = cookie(client, "sf_name")
+    assert value.isascii() and ";" not in value and "<" not in value
+    assert unquote(value) == name
+    page = text(client.get(f"/goods/{shop.apples}"))  # the app's own render escapes it too
+    assert "<strong>&lt;script&gt;&#34;李&#39;😀</strong>" in page
+
+
+def test_an_ended_session_loses_its_display_cookies_and_its_power(client, app, user, shop):
+    from storefront.services.accounts import users as accounts
 
     sign_in(client)
-    copied = app.test_client()
-    copied.set_cookie("session", client.get_cookie("session").value)
-    accounts.end_sessions([user.id])
-    response = copied.get("/_fragments/visitor",
-                          headers={"X-Original-URI": f"/goods/{shop.prawns}"})
-    assert "X-Edge-User" not in response.headers and "X-Edge-Csrf" not in response.headers
-    assert shopper.history_ids(user.id) == []
+    token = cookie(client, "sf_csrf")
+    accounts.end_sessions([user.id])  # "sign out everywhere", from another device
+    refused = client.post("/cart/add", data={"sku_id": shop.apples, "count": 1,
+                                             "csrf_token": token})
+    assert refused.status_code in (302, 400, 403)
+    assert [n for n in ("sf_name", "sf_csrf", "sf_seen", "sf_signed_in")
+            if client.get_cookie(n)] == []
+    from storefront.services.cart import shopper
+
+    assert shopper.cart_count(user.id) == 0
 
 
-def test_the_fragment_escapes_names_into_one_ascii_line(client, app, shop):
-    from storefront.services.accounts import users as accounts
-
-    accounts.create_user("<b>李\u2028x", "li@example.com", "a long enough password")
-    sign_in(client, "<b>李\u2028x", "a long enough password")
-    value = client.get("/_fragments/visitor").headers["X-Edge-User"]
-    assert value == "&lt;b&gt;&#26446; x"
-
-
-def test_the_fragment_for_an_anonymous_visitor_is_empty(client):
-    response = client.get("/_fragments/visitor")
-    assert response.status_code == 204
-    assert not [name for name, _ in response.headers if name.startswith("X-Edge-")]
-    assert "Set-Cookie" not in response.headers
+def test_an_anonymous_visitor_gets_no_display_cookie(client, shop):
+    for path in ("/", f"/goods/{shop.apples}", "/cart", "/users/login"):
+        assert "sf_" not in client.get(path).headers.get("Set-Cookie", ""), path
 
 
 # --- invalidation by tag ------------------------------------------------------------------
