@@ -1,0 +1,96 @@
+"""The safety net (services/pages/sweep.py): it writes only the page files that may be stale
+(README, "Freshness"), and still catches a lost invalidation, a lost render and a Redis that
+lost its state."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import update
+
+from storefront.extensions import db, redis_store
+from storefront.models import GoodsSKU, utcnow
+from storefront.services.pages import files as page_files
+from storefront.services.pages import render as pages
+from storefront.services.pages import sweep as page_sweep
+from storefront.tasks import sweep_pages, warm_pages
+
+
+@pytest.fixture
+def warmed(app, shop, monkeypatch):
+    """The shop's rows last changed an hour ago, every page written since; ``renders`` counts
+    the pages built from then on."""
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    for model in page_sweep._ROWS:
+        db.session.execute(update(model).values(updated_at=an_hour_ago))
+    db.session.commit()
+    warm_pages.apply()
+    renders: list[str] = []
+    real = pages.rebuild
+    monkeypatch.setattr(pages, "rebuild", lambda key: renders.append(key) or real(key))
+    return renders
+
+
+def files() -> dict[str, tuple[int, int]]:
+    """Every page file, by path: its inode and mtime (a rewrite changes both)."""
+    return {str(p): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in page_files.folder().rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def test_an_unchanged_catalogue_swept_twice_renders_nothing(app, shop, warmed):
+    before = files()
+    assert len(before) == 4 * len(set(pages.catalogue_keys()))
+    assert sweep_pages.apply().get() == 0
+    assert sweep_pages.apply().get() == 0
+    assert warmed == [] and files() == before
+
+
+def test_a_row_changed_past_the_page_layer_is_written_again_by_the_next_sweep(
+        app, shop, warmed):
+    """A statement the session does not see (as a process that died before its after-commit
+    work leaves it): nothing removed the file; the next sweep (every
+    INDEX_SAFETY_NET_SECONDS) writes the pages that show the row, and only those."""
+    key = f"goods:{shop.apples}"
+    db.session.execute(update(GoodsSKU).where(GoodsSKU.id == shop.apples)
+                       .values(price=Decimal("7.25")))
+    db.session.commit()
+    assert "9.90" in page_files.path_of(key).read_text()  # stale until the sweep
+    before = files()
+    time.sleep(page_sweep.CHANGED_SLACK_SECONDS)  # past it, as beat's next sweep is
+    written = sweep_pages.apply().get()
+    assert "7.25" in page_files.path_of(key).read_text()
+    assert key in warmed and written == len(warmed)
+    prawns = str(page_files.path_of(f"goods:{shop.prawns}"))
+    assert f"goods:{shop.prawns}" not in warmed and before[prawns] == files()[prawns]
+    assert sweep_pages.apply().get() == 0  # and that settles it
+
+
+def test_a_sku_taken_off_sale_by_a_statement_loses_its_files(app, shop, warmed):
+    key = f"goods:{shop.apples}"
+    db.session.execute(update(GoodsSKU).where(GoodsSKU.id == shop.apples).values(is_on_sale=False))
+    db.session.commit()
+    sweep_pages.apply()
+    assert not page_files.path_of(key).exists()
+
+
+def test_a_lost_render_is_the_only_page_written(app, shop, warmed):
+    key = f"goods:{shop.prawns}"
+    page_files.remove([key])
+    assert sweep_pages.apply().get() == 1
+    assert warmed == [key] and page_files.path_of(key).exists()
+
+
+def test_redis_losing_its_state_has_every_page_written_again(app, shop, warmed):
+    assert sweep_pages.apply().get() == 0
+    prefix = app.config["CACHE_KEY_PREFIX"]
+    client = redis_store.client
+    client.delete(*client.keys(f"{prefix}pages:*"))  # Redis restarted empty
+    before = files()
+    assert sweep_pages.apply().get() == len(set(pages.catalogue_keys()))
+    after = files()
+    assert after.keys() == before.keys()
+    assert all(after[p] != before[p] for p in before)
+    assert sweep_pages.apply().get() == 0  # and noted: the next sweep is back to nothing
