@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import cluster, offer_start
+from bench import catalogue_size, cluster, offer_start
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -106,7 +106,9 @@ def other_lines(results: dict[str, Any]) -> list[str]:
         f"{_num(rec['ratio'], '.2f')}x; {rec['errors']} errors.",
     ] + ([offer_start.line(results["offer_start"])] if "offer_start" in results else []) + (
         [search_line(results["search"])] if "search" in results else []) + (
-        [cluster.line(results["cluster"])] if "cluster" in results else []) + [
+        [cluster.line(results["cluster"])] if "cluster" in results else []) + (
+        [catalogue_size.line(results["catalogue_size"])] if "catalogue_size" in results
+        else []) + [
         f"Logged by the app during the staff saves: {n} x {what}"
          for what, n in results.get("app_warnings_in_bench", {}).items()]
 

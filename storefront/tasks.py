@@ -79,13 +79,7 @@ def sweep_pages() -> int:
     stock.rebuild()
     boundaries.expire_due()  # the worker's own guard does it too; this is the safety net
     purge.sweep()
-    with page_sweep.alone() as alone:
-        if not alone:
-            return 0  # this node's sweep is still writing
-        keys, started = page_sweep.due()
-        written = _publish_paced(keys, "sweep")
-        page_sweep.settled(started)
-    return written
+    return page_sweep.run(lambda keys: _publish_paced(keys, "sweep"))
 
 
 @shared_task(**RETRY)

@@ -30,7 +30,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import redis
@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 # change. An edit's own render starts COALESCE_SECONDS (1 s) after its commit, so it is past
 # this and the sweep does not write that page a second time.
 CHANGED_SLACK_SECONDS = 1.0
-LOCK_SECONDS = 3 * 3600  # longer than any sweep (30,000 pages at 20/s: 25 min)
+LOCK_SECONDS = 120  # a sweep's look at the files, and the margin over its writing
 _ROWS = (GoodsSKU, Goods, GoodsCategory, GoodsImage, IndexGoodsBanner, IndexPromotionBanner,
          IndexCategoryGoodsBanner, OrderGoods, OrderInfo, User)
 
@@ -86,19 +86,25 @@ def due() -> tuple[list[str], float]:
     return sorted(keys, key=lambda k: (k != pages.HOME, k)), started
 
 
-@contextlib.contextmanager
-def alone() -> Iterator[bool]:
-    """True for the one sweep of this node at a time (a sweep of every page outlasts beat's
-    period; a second one would start it all over)."""
+def run(publish: Callable[[list[str]], int]) -> int:
+    """One sweep of this node: ``publish`` writes the pages due (paced); how many it wrote.
+    Alone: a sweep of every page outlasts beat's period, and a second one would start it all
+    over; the lock is held as long as the pages due take at PAGE_WARM_PER_SECOND, so a
+    worker that died mid-sweep holds back the next one no longer than that."""
     lock = redis_store.client.lock(_token_key() + ":lock", timeout=LOCK_SECONDS,
                                    blocking=False)
-    owner = lock.acquire()
+    if not lock.acquire():
+        return 0  # this node's sweep is still writing
     try:
-        yield owner
+        keys, started = due()
+        rate = current_app.config["PAGE_WARM_PER_SECOND"]
+        lock.extend(LOCK_SECONDS + len(keys) / rate, replace_ttl=True)
+        written = publish(keys)
+        settled(started)
+        return written
     finally:
-        if owner:
-            with contextlib.suppress(redis.exceptions.LockError):
-                lock.release()
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
 
 
 def settled(started: float) -> None:

@@ -94,3 +94,16 @@ def test_redis_losing_its_state_has_every_page_written_again(app, shop, warmed):
     assert after.keys() == before.keys()
     assert all(after[p] != before[p] for p in before)
     assert sweep_pages.apply().get() == 0  # and noted: the next sweep is back to nothing
+
+
+def test_one_sweep_per_node_at_a_time(app, shop, warmed):
+    """A sweep still writing (every page after Redis lost its state takes minutes) is not
+    started over by beat's next one."""
+    page_files.remove([f"goods:{shop.prawns}"])
+    lock = redis_store.client.lock(page_sweep._token_key() + ":lock", timeout=60)
+    assert lock.acquire(blocking=False)
+    try:
+        assert sweep_pages.apply().get() == 0 and warmed == []
+    finally:
+        lock.release()
+    assert sweep_pages.apply().get() == 1
