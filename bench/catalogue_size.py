@@ -50,7 +50,7 @@ def measure(shop: Shop, app: Flask, categories: int = CATEGORIES, skus: int = SK
         seed(categories, skus)
         seeded_s = time.monotonic() - started
         an_hour_ago = utcnow() - timedelta(hours=1)
-        for model in page_sweep._ROWS:
+        for model in page_sweep.WATCHED:
             db.session.execute(update(model).values(updated_at=an_hour_ago))
         db.session.commit()
         keys = list(pages.catalogue_keys())

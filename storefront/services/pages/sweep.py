@@ -39,18 +39,7 @@ from sqlalchemy import select
 
 from storefront import redis_keys
 from storefront.extensions import db, redis_store
-from storefront.models import (
-    Goods,
-    GoodsCategory,
-    GoodsImage,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-    IndexPromotionBanner,
-    OrderGoods,
-    OrderInfo,
-    User,
-)
+from storefront.models import GoodsSKU
 from storefront.models.offers import Offer
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
@@ -65,8 +54,8 @@ log = logging.getLogger(__name__)
 # this and the sweep does not write that page a second time.
 CHANGED_SLACK_SECONDS = 1.0
 LOCK_SECONDS = 120  # a sweep's look at the files, and the margin over its writing
-_ROWS = (GoodsSKU, Goods, GoodsCategory, GoodsImage, IndexGoodsBanner, IndexPromotionBanner,
-         IndexCategoryGoodsBanner, OrderGoods, OrderInfo, User)
+# the tables whose rows' updated_at the sweep reads: what the pages show, and the offers
+WATCHED = (*tags.SHOWN_MODELS, Offer)
 
 
 def due() -> tuple[list[str], float]:
@@ -135,7 +124,7 @@ def _changed(present: set[str], checked: float) -> set[str]:
 
 def _changed_rows(since: datetime) -> Iterable[tuple[float, set[str]]]:
     """(when, tags) of each row changed since ``since``: one indexed query per table."""
-    for model in _ROWS:
+    for model in tags.SHOWN_MODELS:
         for row in db.session.scalars(select(model).where(model.updated_at >= since)):
             yield _epoch(row.updated_at), tags.of_edit(row)
     for offer in db.session.scalars(select(Offer).where(Offer.updated_at >= since)):

@@ -5,7 +5,7 @@ lost its state."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,8 @@ from sqlalchemy import update
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU, utcnow
+from storefront.models.offers import Offer
+from storefront.services.offers import manage
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
 from storefront.services.pages import sweep as page_sweep
@@ -24,7 +26,7 @@ def warmed(app, shop, monkeypatch):
     """The shop's rows last changed an hour ago, every page written since; ``renders`` counts
     the pages built from then on."""
     an_hour_ago = utcnow() - timedelta(hours=1)
-    for model in page_sweep._ROWS:
+    for model in page_sweep.WATCHED:
         db.session.execute(update(model).values(updated_at=an_hour_ago))
     db.session.commit()
     warm_pages.apply()
@@ -107,3 +109,19 @@ def test_one_sweep_per_node_at_a_time(app, shop, warmed):
     finally:
         lock.release()
     assert sweep_pages.apply().get() == 1
+
+
+def test_an_offer_changed_by_a_statement_has_the_pages_it_covers_written_again(
+        app, shop, warmed):
+    now = datetime.now(UTC).replace(microsecond=0)
+    offer = manage.create("Apples week", percent=30, sku_ids=(shop.apples,),
+                          starts=(now - timedelta(hours=1)).isoformat(),
+                          ends=(now + timedelta(days=1)).isoformat())
+    key = f"goods:{shop.apples}"
+    assert "6.93" in page_files.path_of(key).read_text()  # its commit's own render
+    db.session.execute(update(Offer).where(Offer.id == offer.id).values(percent=50))
+    db.session.commit()
+    time.sleep(page_sweep.CHANGED_SLACK_SECONDS)
+    sweep_pages.apply()
+    assert "4.95" in page_files.path_of(key).read_text()
+    assert f"goods:{shop.prawns}" not in warmed
