@@ -40,7 +40,7 @@ NODES ?= 3
 cluster: $(STAMP)
 	NODES=$(NODES) exec $(BIN)/python deploy/cluster.py
 
-## bench: the shop against this machine's own floor (MariaDB, Redis; installs wrk), then the cluster, < 14 min
+## bench: the shop against this machine's own floor (MariaDB, Redis; installs wrk), then the cluster and 30,000 SKUs, < 18 min
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

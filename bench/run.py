@@ -8,8 +8,9 @@ gunicorn with a bare Flask view; same sizes and settings); memory over 20,000 re
 the cost of recycling workers; freshness through nginx with a real Celery worker; SQL query
 counts (the fragment endpoint's too; then the catalogue grown to 200 categories); search on
 that catalogue of 10,000 SKUs (``bench.search_figure``; ``--only search`` runs it alone); the
-cluster (bench/cluster.py: 1 and 3 web nodes behind the balancer, a Redis failover).
-Everything is removed at the end.
+cluster (bench/cluster.py: 1 and 3 web nodes behind the balancer, a Redis failover); a
+catalogue of 30,000 SKUs (bench/catalogue_size.py: warm time, disk, the sweep's CPU; ``--only
+sweep`` runs it alone). Everything is removed at the end.
 """
 
 from __future__ import annotations
