@@ -74,9 +74,10 @@ def sweep_pages() -> int:
     """The safety net (beat): the pages that may be stale, found without rendering the rest
     (services/pages/sweep.py: a missing file, a row changed after the file's stamp, Redis
     having lost its state), written again; the index the headers count carts by, built again
-    (services/cart/stock.py). On a node of several: first the catch-up, in case a save's
-    broadcast never came (the purge targets' sweep)."""
-    stock.rebuild()
+    when missing or about to expire (services/cart/stock.py). On a node of several: first
+    the catch-up, in case a save's broadcast never came (the purge targets' sweep)."""
+    # before beat's next sweep could: the index never expires in the steady state
+    stock.rebuild_expiring(2.5 * current_app.config["INDEX_SAFETY_NET_SECONDS"])
     boundaries.expire_due()  # the worker's own guard does it too; this is the safety net
     purge.sweep()
     return page_sweep.run(lambda keys: _publish_paced(keys, "sweep"))

@@ -13,6 +13,7 @@ asks the app until the worker has written the new ones.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import os
@@ -49,16 +50,19 @@ def key_of(path: Path) -> str | None:
 
 
 def on_disk() -> set[str]:
-    """Keys of the pages that have an anonymous file now: names only, no ``stat`` (the
-    sweep's look at every page, so it costs a directory listing, not a read per page)."""
-    root, found = folder(), set()
-    for dirpath, _, names in os.walk(root):
-        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        for name in names:
-            if name.endswith(".html") and not name.startswith("."):
-                stem = name[:-5] if prefix == "." else f"{prefix}/{name[:-5]}"
-                if (page := PageKey.from_stem(stem)) is not None:
-                    found.add(str(page))
+    """Keys of the pages that have an anonymous file now, from the names alone: no ``stat``,
+    no parse (the sweep's look at every page, each minute, so it costs a directory listing).
+    A name that is no page's gives a key no page has: ``PageKey.parse`` refuses it."""
+    root = folder()
+    found = {"home"} if (root / "index.html").exists() else set()
+    with contextlib.suppress(FileNotFoundError):
+        found.update("goods:" + e.name[:-5] for e in os.scandir(root / "goods")
+                     if e.name.endswith(".html"))
+    with contextlib.suppress(FileNotFoundError):
+        for category in os.scandir(root / "list"):
+            if category.is_dir():
+                found.update(f"list:{category.name}:" + ":".join(e.name[:-5].rsplit("-", 1))
+                             for e in os.scandir(category.path) if e.name.endswith(".html"))
     return found
 
 

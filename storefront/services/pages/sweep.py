@@ -63,7 +63,8 @@ def due() -> tuple[list[str], float]:
     that to ``settled`` once they are written."""
     started = time.time()
     note, token = _note(), redis_store.client.get(_token_key())
-    wanted, present = set(pages.catalogue_keys()), page_files.on_disk()
+    wanted = set(pages.catalogue_keys())
+    present = {k for k in page_files.on_disk() if k in wanted or _is_key(k)}
     if note is None or token is None or note.get("token") != token:
         log.warning("sweep: Redis lost its state (or no sweep on record): every page is due")
         keys = wanted | present
@@ -159,6 +160,14 @@ def _category_gone(gone: set[str], wanted: set[str]) -> bool:
     it (a category deleted by a statement)."""
     listed = {PageKey.parse(k).id for k in wanted if k.startswith("list:")}
     return any(PageKey.parse(k).id not in listed for k in gone if k.startswith("list:"))
+
+
+def _is_key(key: str) -> bool:
+    try:
+        PageKey.parse(key)
+    except ValueError:
+        return False
+    return True
 
 
 def _epoch(moment: datetime) -> float:

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
+from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU, utcnow
 from storefront.models.offers import Offer
@@ -125,3 +126,18 @@ def test_an_offer_changed_by_a_statement_has_the_pages_it_covers_written_again(
     sweep_pages.apply()
     assert "4.95" in page_files.path_of(key).read_text()
     assert f"goods:{shop.prawns}" not in warmed
+
+
+def test_the_sweep_builds_the_stock_index_only_when_missing_or_about_to_expire(app, shop):
+    """The headers count carts by it: it must never expire in the steady state, but reading
+    every SKU each minute was most of the sweep's cost at 30,000 SKUs."""
+    client, key = redis_store.client, redis_keys.buyable()
+    client.delete(key)
+    sweep_pages.apply()
+    assert client.hget(key, str(shop.apples)) == "10"
+    client.hset(key, str(shop.apples), "3")  # a mark a build would overwrite
+    sweep_pages.apply()
+    assert client.hget(key, str(shop.apples)) == "3"  # 300 s left: not built
+    client.expire(key, int(2.5 * app.config["INDEX_SAFETY_NET_SECONDS"]) - 1)
+    sweep_pages.apply()
+    assert client.hget(key, str(shop.apples)) == "10" and client.ttl(key) > 250
