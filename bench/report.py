@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import cluster, offer_start, orders
+from bench import catalogue_size, cluster, offer_start, orders
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -107,7 +107,9 @@ def other_lines(results: dict[str, Any]) -> list[str]:
     ] + ([offer_start.line(results["offer_start"])] if "offer_start" in results else []) + (
         [orders.line(results["orders"])] if "orders" in results else []) + (
         [search_line(results["search"])] if "search" in results else []) + (
-        [cluster.line(results["cluster"])] if "cluster" in results else []) + [
+        [cluster.line(results["cluster"])] if "cluster" in results else []) + (
+        [catalogue_size.line(results["catalogue_size"])] if "catalogue_size" in results
+        else []) + [
         f"Logged by the app during the staff saves: {n} x {what}"
          for what, n in results.get("app_warnings_in_bench", {}).items()]
 

@@ -10,7 +10,8 @@ counts (the fragment endpoint's too; then the catalogue grown to 200 categories)
 that catalogue of 10,000 SKUs (``bench.search_figure``; ``--only search`` runs it alone); the
 cluster (bench/cluster.py: 1 and 3 web nodes behind the balancer, a Redis failover); orders
 (bench/orders.py: checkouts per second, and an order storm beside anonymous pages; ``--only
-orders`` runs it alone). Everything is removed at the end.
+orders`` runs it alone); a catalogue of 30,000 SKUs (bench/catalogue_size.py: warm time,
+disk, the sweep's CPU; ``--only sweep`` runs it alone). Everything is removed at the end.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from types import FrameType
 from typing import Any
 
 from bench import (
+    catalogue_size,
     cluster,
     figures,
     memory,
@@ -50,7 +52,9 @@ from bench import shop as shop_mod
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
 # figures that run alone on the standard catalogue (--only NAME): printed, not written
 ALONE = {"offers": offer_start, "orders": orders}
-HARD_TIMEOUT_S = 17 * 60  # the cluster figure adds 3-4 min (two clusters), orders 2-3 min
+SIZE, SIZE_WARM_BUDGET_S = f"{catalogue_size.CATEGORIES}x{catalogue_size.SKUS}", 90.0
+# the cluster figure adds 3-4 min (two clusters started), orders 2-3, 30,000 SKUs 3
+HARD_TIMEOUT_S = 20 * 60
 # what must be on this machine: Debian package
 TOOLS = {"wrk": "wrk", "/usr/sbin/nginx": "nginx",
          "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so":
@@ -138,9 +142,10 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     found = search_figure.measure(shop, app, load, settings)
     log("cluster: the homepage through the balancer with 1 and 3 nodes, then a Redis failover")
     clustered = cluster.measure(load)
+    sized = measure_size(shop.workdir, SIZE, SIZE_WARM_BUDGET_S)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
             "freshness": fresh, "offer_start": started_offer, "orders": ordered, "memory": mem,
-            "search": found, "cluster": clustered,
+            "search": found, "cluster": clustered, "catalogue_size": sized,
             "app_warnings_in_bench": dict(repeats.counts)}
 
 
@@ -155,7 +160,24 @@ def measure_search(shop: shop_mod.Shop, load: wrk.Load,
     return search_figure.measure(shop, app, load, settings)
 
 
-def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
+def measure_size(workdir: Path, size: str, warm_budget_s: float) -> dict[str, Any]:
+    """The catalogue at a grocer's size (bench/catalogue_size.py), in a database of its own.
+    The app keeps no page entries (NullCache: 30,000 of them would fill Redis); the tag sets
+    the sweep reads are kept as ever."""
+    categories, skus = (int(n) for n in size.lower().split("x"))
+    big = shop_mod.create(workdir / "size")
+    try:
+        log(f"catalogue of {categories * skus:,} SKUs: seed, warm from empty (at most "
+            f"{warm_budget_s:.0f} s), disk, {catalogue_size.SWEEPS} sweeps with no edits")
+        with contextlib.redirect_stdout(io.StringIO()):
+            return catalogue_size.measure(big, big.app(CACHE_TYPE="NullCache"), categories,
+                                          skus, warm_budget_s)
+    finally:
+        shop_mod.drop(big)
+
+
+def parse_args(argv: list[str] | None
+               ) -> tuple[wrk.Load, procs.Gunicorn, str | None, argparse.Namespace]:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split(
         "\n")[0])
     parser.add_argument("--duration", type=int, default=6,
@@ -166,16 +188,20 @@ def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
-    parser.add_argument("--only", choices=["search", *ALONE],
+    parser.add_argument("--size", default=f"{catalogue_size.CATEGORIES}x{catalogue_size.SKUS}",
+                        help="--only sweep: categories x SKUs per category (default 30,000)")
+    parser.add_argument("--warm-budget", type=float, default=300.0,
+                        help="--only sweep: seconds of warming; the rest is extrapolated")
+    parser.add_argument("--only", choices=["search", "sweep", *ALONE],
                         help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
                     duration_s=args.duration)
-    return load, procs.Gunicorn(args.workers, args.threads, args.max_requests), args.only
+    return load, procs.Gunicorn(args.workers, args.threads, args.max_requests), args.only, args
 
 
 def main(argv: list[str] | None = None) -> int:
-    load, settings, only = parse_args(argv)
+    load, settings, only, args = parse_args(argv)
     ensure_tools()
     signal.signal(signal.SIGALRM, _timeout)
     signal.signal(signal.SIGTERM, _terminate)
@@ -191,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
                 cat = shop_mod.prepare(shop, app, CATEGORIES, SKUS)
             piece = ALONE[only]
             line = piece.line(piece.measure(shop, app, cat, settings))
+            ok = True
+            print(line)
+            return 0
+        if only == "sweep":
+            line = catalogue_size.line(measure_size(workdir, args.size, args.warm_budget))
             ok = True
             print(line)
             return 0

@@ -4,6 +4,7 @@ search-reindex; and for `make run`, demo-staff and set-password."""
 from __future__ import annotations
 
 import secrets
+import time
 
 import click
 from flask import Flask
@@ -18,6 +19,7 @@ from storefront.services.accounts import users as accounts
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
+from storefront.services.pages import sweep as page_sweep
 from storefront.services.search import index as search_index
 
 
@@ -138,8 +140,11 @@ def catch_up_pages_command() -> None:
 
 @click.command("warm-pages")
 def warm_pages_command() -> None:
-    """Write every catalogue page's files now, without a worker (after a deploy)."""
+    """Write every catalogue page's files now, without a worker (after a deploy); then the
+    sweep's note that they are fresh (services/pages/sweep.py)."""
+    started = time.time()
     written = sum(pages.publish(key) for key in pages.catalogue_keys())
+    page_sweep.settled(started)
     click.echo(f"{written} pages written to {page_files.folder()}")
 
 

@@ -74,9 +74,11 @@ class Defaults:
     VIEWS_LOG = ""
     VIEWS_LOG_SECONDS = 0.5
     CELERY_VISIBILITY_TIMEOUT = 300  # a task on a worker that died runs again after this
-    INDEX_SAFETY_NET_SECONDS = 60  # beat writes the homepage (and sweeps old page files) this
-    # often, in case a save could not reach the broker
-    PAGE_MAX_AGE_SECONDS = 300  # the sweep rewrites page files older than this
+    INDEX_SAFETY_NET_SECONDS = 60  # beat sweeps the page files this often (services/pages/
+    # sweep.py: missing ones, ones older than a row they show), in case a save's work was lost
+    # the sweep looks this far back before its last run for rows changed (their updated_at): a
+    # transaction may run this long between its flush and its commit and still be caught
+    PAGE_MAX_AGE_SECONDS = 300
     PAGE_WARM_PER_SECOND = 20  # pages the worker writes per second when warming or sweeping
     PAGE_SHARED_MAX_AGE = 60  # s-maxage of anonymous pages: how long a CDN may keep one
     LOG_LEVEL = "INFO"

@@ -20,6 +20,7 @@ from storefront.services.orders import best_sellers, mail, slots
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, purge, renders
 from storefront.services.pages import render as pages
+from storefront.services.pages import sweep as page_sweep
 
 log = logging.getLogger(__name__)
 
@@ -61,23 +62,26 @@ def render_index() -> str:
 @shared_task(**RETRY)
 def warm_pages() -> int:
     """After a full clear: every catalogue page, at most PAGE_WARM_PER_SECOND a second, so
-    the first visitors find files and the database is not swamped."""
-    return _publish_paced(list(pages.catalogue_keys()), "warm")
+    the first visitors find files and the database is not swamped; then the sweep's note
+    that every file is fresh as of the start (services/pages/sweep.py)."""
+    started = time.time()
+    written = _publish_paced(list(pages.catalogue_keys()), "warm")
+    page_sweep.settled(started)
+    return written
 
 
 @shared_task(**RETRY)
 def sweep_pages() -> int:
-    """The safety net (beat): the homepage, and every catalogue page whose file is missing
-    (its render was lost with the broker) or older than PAGE_MAX_AGE_SECONDS (an edit's
-    removal may have been lost with the process that committed it), written again; the index
-    the headers count carts by, built again (services/cart/stock.py). On a node of several: first
+    """The safety net (beat): the pages that may be stale, found without rendering the rest
+    (services/pages/sweep.py: a missing file, a row changed after the file's stamp, Redis
+    having lost its state), written again; the index the headers count carts by, built again
+    when missing or about to expire (services/cart/stock.py). On a node of several: first
     the catch-up, in case a save's broadcast never came (the purge targets' sweep)."""
-    stock.rebuild()
+    # before beat's next sweep could: the index never expires in the steady state
+    stock.rebuild_expiring(2.5 * current_app.config["INDEX_SAFETY_NET_SECONDS"])
     boundaries.expire_due()  # the worker's own guard does it too; this is the safety net
     purge.sweep()
-    fresh = set(page_files.written_within(current_app.config["PAGE_MAX_AGE_SECONDS"]))
-    due = [k for k in pages.catalogue_keys() if k == pages.HOME or k not in fresh]
-    return _publish_paced(due, "sweep")
+    return page_sweep.run(lambda keys: _publish_paced(keys, "sweep"))
 
 
 @shared_task(**RETRY)

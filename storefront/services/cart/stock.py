@@ -11,7 +11,8 @@ Kept fresh the way pages are: any catalogue commit (``freshness``) drops the has
 version at once (``forget``), and the worker builds it again with one query
 (``tasks.rebuild_stock``); a build is thrown away if another commit came in between (WATCH
 on the version). The worker's sweep (beat, every minute)
-builds it too, so pages never pay for it in the steady state; a reader that finds it
+builds it too when it is missing or about to expire, so pages never pay for it in the steady
+state; a reader that finds it
 missing (Redis restarted empty) builds it once. The TTL bounds whatever a lost drop (Redis
 down at the commit, an edit outside the app) could leave behind.
 """
@@ -98,6 +99,18 @@ def lower(left: dict[int, int]) -> None:
     except redis.RedisError:
         log.warning("redis unavailable: buyable index not lowered", exc_info=True)
         forget()
+
+
+def rebuild_expiring(within: float) -> None:
+    """The sweep's build: only when the index is missing or expires within ``within``
+    seconds (a read of 30,000 SKUs and a write of as many fields each minute was most of
+    the sweep's cost at that size; commits drop it and the worker builds it at once)."""
+    try:
+        left = redis_store.client.ttl(redis_keys.buyable())
+    except redis.RedisError:
+        left = -2
+    if left < within:  # -2: missing, -1: no expiry (never set so)
+        rebuild()
 
 
 def rebuild() -> None:

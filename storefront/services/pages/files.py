@@ -13,12 +13,12 @@ asks the app until the worker has written the new ones.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,25 +49,40 @@ def key_of(path: Path) -> str | None:
     return None if page is None else str(page)
 
 
-def written_within(seconds: float) -> list[str]:
-    """Keys of the pages whose files were written less than ``seconds`` ago."""
-    since = time.time() - seconds
-    found = []
-    for path in folder().rglob("*.html"):
-        try:
-            if path.stat().st_mtime >= since and (key := key_of(path)):
-                found.append(key)
-        except OSError:  # replaced or removed meanwhile
-            continue
+def on_disk() -> set[str]:
+    """Keys of the pages that have an anonymous file now, from the names alone: no ``stat``,
+    no parse (the sweep's look at every page, each minute, so it costs a directory listing).
+    A name that is no page's gives a key no page has: ``PageKey.parse`` refuses it."""
+    root = folder()
+    found = {"home"} if (root / "index.html").exists() else set()
+    with contextlib.suppress(FileNotFoundError):
+        found.update("goods:" + e.name[:-5] for e in os.scandir(root / "goods")
+                     if e.name.endswith(".html"))
+    with contextlib.suppress(FileNotFoundError):
+        for category in os.scandir(root / "list"):
+            if category.is_dir():
+                found.update(f"list:{category.name}:" + ":".join(e.name[:-5].rsplit("-", 1))
+                             for e in os.scandir(category.path) if e.name.endswith(".html"))
     return found
+
+
+def stamp(key: str) -> float | None:
+    """When the render of the page's file began to read the rows (its mtime: ``write``), or
+    None without a file."""
+    try:
+        return path_of(key).stat().st_mtime
+    except OSError:
+        return None
 
 
 def path_of(key: str, suffix: str = ".html") -> Path:
     return folder() / (stem(key) + suffix)
 
 
-def write(entry: Entry) -> Path:
-    """Publish the page's files; returns the anonymous page's path."""
+def write(entry: Entry, read_at: float | None = None) -> Path:
+    """Publish the page's files; returns the anonymous page's path. ``read_at``, when the
+    render began to read the rows, becomes the files' mtime: the stamp the sweep holds
+    against the rows' ``updated_at`` (services/pages/sweep.py)."""
     anonymous = entry.anonymous.encode()
     contents = {
         ".html.br": brotli.compress(anonymous, mode=brotli.MODE_TEXT, quality=11),
@@ -78,7 +93,7 @@ def write(entry: Entry) -> Path:
     path = path_of(entry.key)
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in _SUFFIXES:
-        write_atomically(path_of(entry.key, suffix), contents[suffix])
+        write_atomically(path_of(entry.key, suffix), contents[suffix], mtime=read_at)
     return path
 
 
@@ -108,8 +123,9 @@ def remove_all() -> bool:
     return had
 
 
-def write_atomically(path: Path, content: bytes) -> Path:
-    """Temp file in the same folder, fsync, mode 0644, then one rename over the old file."""
+def write_atomically(path: Path, content: bytes, mtime: float | None = None) -> Path:
+    """Temp file in the same folder, fsync, mode 0644 (and ``mtime`` if given), then one
+    rename over the old file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -117,6 +133,8 @@ def write_atomically(path: Path, content: bytes) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
+        if mtime is not None:
+            os.utime(tmp, (mtime, mtime))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

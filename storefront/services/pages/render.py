@@ -225,12 +225,12 @@ def publish(key: str) -> bool:
     no longer exists (its files go) or an edit overtook the render (they go too, nginx asks
     the app meanwhile, and the page is queued again: the edit may have come while the page
     was in no tag set, so it could not queue it itself)."""
-    since = page_cache.generation()
+    since, read_at = page_cache.generation(), time.time()
     entry = rebuild(key)
     if entry is None:
         page_files.remove([key])
         return False
-    page_files.write(entry)
+    page_files.write(entry, read_at)
     boundaries.guard(entry)  # its files go when an offer on it starts or ends
     if page_cache.stale_since(since, entry.tags):
         page_files.remove([key])

@@ -134,3 +134,8 @@ def _values(obj: object, attr: str) -> set[int]:
     values: Iterable = {getattr(obj, attr), *history.deleted, *history.unchanged,
                         *history.added}
     return {v for v in values if v is not None}
+
+
+# the models whose rows a page shows: the sweep looks at their ``updated_at`` for a change
+# whose after-commit work was lost (services/pages/sweep.py)
+SHOWN_MODELS: tuple[type, ...] = tuple(_EDITS)

@@ -1,19 +1,17 @@
 """Page files: what the worker writes for nginx, when they go, and how long a page can stay
 stale when something fails (README, "Freshness"): never after a commit whose removal ran,
-at most PAGE_MAX_AGE_SECONDS plus one sweep when the process that committed died first."""
+until the next sweep when the process that committed died first (tests/services/pages/
+test_sweep.py)."""
 
 from __future__ import annotations
 
 import gzip
-import os
 import stat
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import brotli
 import pytest
-from sqlalchemy import update
 
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsCategory, GoodsSKU
@@ -84,26 +82,6 @@ def test_a_lost_render_leaves_the_page_fresh_from_the_app_until_the_sweep(
     assert "7.25" in text(client.get("/"))  # what nginx sends meanwhile: the app's page
     sweep_pages.apply()
     assert "7.25" in page_files.path_of("home").read_text()
-
-
-def test_a_stale_file_left_behind_lasts_at_most_until_the_sweep_after_max_age(app, shop):
-    """The process that committed died before removing the file: the file stays stale until
-    it is PAGE_MAX_AGE_SECONDS old, and the next sweep (every INDEX_SAFETY_NET_SECONDS)
-    writes it again."""
-    key = f"goods:{shop.apples}"
-    pages.publish(key)
-    # a statement the session does not see, as a process that died before its after-commit
-    # work would leave it: nothing removed the file
-    db.session.execute(update(GoodsSKU).where(GoodsSKU.id == shop.apples)
-                       .values(price=Decimal("7.25")))
-    db.session.commit()
-    path = page_files.path_of(key)
-    sweep_pages.apply()
-    assert "9.90" in path.read_text()  # younger than the bound: left alone
-    old = time.time() - app.config["PAGE_MAX_AGE_SECONDS"] - 1
-    os.utime(path, (old, old))
-    sweep_pages.apply()
-    assert "7.25" in path.read_text()
 
 
 def test_redis_losing_the_tag_record_makes_the_next_edit_remove_every_file(
