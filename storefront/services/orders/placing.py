@@ -227,7 +227,10 @@ def _take_stock(line: QuoteLine) -> None:
         update(GoodsSKU)
         .where(GoodsSKU.id == line.sku_id, GoodsSKU.stock >= line.count,
                GoodsSKU.on_sale)
-        .values(stock=GoodsSKU.stock - line.count, sales=GoodsSKU.sales + line.count)
+        # updated_at stays: a sale is not an edit of the page (the band rule says when the
+        # page moves), so the sweep, which reads updated_at, leaves the SKU's pages alone
+        .values(stock=GoodsSKU.stock - line.count, sales=GoodsSKU.sales + line.count,
+                updated_at=GoodsSKU.updated_at)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         db.session.rollback()  # before reading what is left: the row lock goes too
