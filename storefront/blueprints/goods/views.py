@@ -66,9 +66,8 @@ def category_list(category_id: str) -> Response:
     sort = sorts.OLD_SPELLINGS.get(sort, sort)  # a sort's name before list and search shared one
     if sort not in sorts.LIST:
         sort = sorts.LIST_DEFAULT
-    key = PageKey.category_list(
-        parse_id(category_id), sort, parse_id(request.args.get("page", "1"))
-    )
+    key = PageKey.category_list(parse_id(category_id), sort,
+                                parse_id(request.args.get("page", "1")))
     if moved := elsewhere(key):
         return moved
     page = pages.category_list(key.id, key.sort, key.page)
