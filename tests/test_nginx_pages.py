@@ -7,9 +7,17 @@ Run on the "services" backend only, like tests/test_nginx.py, whose fixtures the
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
+from storefront.extensions import db
+from storefront.models import Goods, GoodsCategory
+from storefront.services.pages import files as page_files
+from storefront.services.pages import render as pages
 from tests import test_nginx
+from tests.factories import sku
 from tests.test_nginx import MARKER, publish_marked, sign_in_through
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
@@ -40,3 +48,44 @@ def test_every_other_spelling_of_a_page_answers_301_to_the_address_of_its_file(s
             assert (moved.status, moved.headers["Location"]) == (301, canonical), spelling
             page = browser.get(canonical)
             assert page.status == 200 and MARKER in page.body, canonical  # its file
+
+
+def renders_logged(site, key: str) -> int:
+    """How many times the app (tasks inline in gunicorn here) wrote the page's files."""
+    return site.gunicorn.log_path.read_text().count(f"page written key={key}\n")
+
+
+def test_a_page_without_its_file_gets_it_back_once_however_many_ask(site, shop, user):
+    # given a page whose file was lost, and a new SKU written past the admin (no edit
+    # recorded, so nothing queued its page)
+    lost = f"goods:{shop.apples}"
+    assert pages.publish(lost)
+    page_files.remove([lost])
+    quinces = sku(db.session.get(GoodsCategory, shop.fruit),
+                  db.session.scalars(db.select(Goods)).first(), "Quinces", "3.20")
+    db.session.commit()
+    newcomer = quinces.id
+    keys = {lost: f"/goods/{shop.apples}", f"goods:{newcomer}": f"/goods/{newcomer}"}
+    before = {key: renders_logged(site, key) for key in keys}
+
+    # when 16 visitors, anonymous and signed in, ask for both pages at once (the app answers
+    # each: no file yet)
+    member = site.browser()
+    sign_in_through(member)
+    visits = [(browser, path) for path in keys.values()
+              for browser in [member] * 3 + [site.browser() for _ in range(5)]]
+    with ThreadPoolExecutor(len(visits)) as pool:
+        replies = list(pool.map(lambda visit: visit[0].get(visit[1]), visits))
+    assert [r.status for r in replies] == [200] * len(visits)
+
+    # then each file is back shortly after, written once, and the next visitor gets it from
+    # disk (even with the app gone)
+    deadline = time.monotonic() + 10
+    while not all(page_files.path_of(key).exists() for key in keys):
+        assert time.monotonic() < deadline, "a page's file never came back"
+        time.sleep(0.05)
+    assert {key: renders_logged(site, key) - before[key] for key in keys} == dict.fromkeys(keys, 1)
+    site.gunicorn.stop()
+    for key, path in keys.items():
+        reply = site.browser().get(path)
+        assert (reply.status, reply.body) == (200, page_files.path_of(key).read_bytes())

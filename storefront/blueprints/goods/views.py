@@ -15,6 +15,7 @@ from storefront.blueprints.edge.views import send_page
 from storefront.services import sorts, validate
 from storefront.services.cart import shopper
 from storefront.services.pages import render as pages
+from storefront.services.pages.cache import Entry
 from storefront.services.pages.keys import PageKey
 
 bp = Blueprint("goods", __name__)
@@ -41,10 +42,20 @@ def elsewhere(key: PageKey, *aliases: str) -> Response | None:
     return redirect(canonical, 301)
 
 
+def send(page: Entry) -> Response:
+    """The page; when nginx came here because the page has no file (anonymous: it says so,
+    ``X-Page-File``; signed-in: it asks for the page itself only then, ``X-Edge``), the
+    worker writes the file, so the next visitor gets it without Python."""
+    if (request.headers.get("X-Page-File") == "missing"
+            or request.headers.get("X-Edge") == "ssi"):
+        pages.file_missing(page)
+    return send_page(page)
+
+
 @bp.get("/")
 @bp.get("/index", endpoint="index_alias")
 def index() -> Response:
-    return elsewhere(PageKey.home(), "/index") or send_page(pages.home())
+    return elsewhere(PageKey.home(), "/index") or send(pages.home())
 
 
 @bp.get("/goods/<sku_id>")
@@ -57,7 +68,7 @@ def detail(sku_id: str) -> Response:
         abort(404)
     if current_user.is_authenticated and request.headers.get("X-Edge") != "ssi":
         shopper.record_view(current_user.id, key.id)  # else nginx's fragment call did
-    return send_page(page)
+    return send(page)
 
 
 @bp.get("/list/<category_id>")
@@ -73,4 +84,4 @@ def category_list(category_id: str) -> Response:
     page = pages.category_list(key.id, key.sort, key.page)
     if page is None:
         abort(404)
-    return send_page(page)
+    return send(page)

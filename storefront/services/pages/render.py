@@ -64,6 +64,12 @@ def category_list(category_id: int, sort: str, page: int) -> Entry | None:
     return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
 
 
+def file_missing(entry: Entry) -> None:
+    """nginx found no file for this catalogue page and asked the app: it would send every
+    visitor here until the worker writes it, so that is queued now, once (``renders``)."""
+    renders.render_missing(entry.key)
+
+
 SEARCH_PAGE_SECONDS = 60  # bounds a page kept while the index could not be updated
 _search_pages: OrderedDict[tuple, Entry] = OrderedDict()
 _search_pages_lock = threading.Lock()  # gunicorn's threads share it
