@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import cluster, offer_start
+from bench import cluster, edits, offer_start
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -105,6 +105,7 @@ def other_lines(results: dict[str, Any]) -> list[str]:
         f"{rec['rps_kept']:.0f} req/s (p99 {rec['p99_ms_kept']:.1f} ms), "
         f"{_num(rec['ratio'], '.2f')}x; {rec['errors']} errors.",
     ] + ([offer_start.line(results["offer_start"])] if "offer_start" in results else []) + (
+        [edits.line(results["edits"])] if "edits" in results else []) + (
         [search_line(results["search"])] if "search" in results else []) + (
         [cluster.line(results["cluster"])] if "cluster" in results else []) + [
         f"Logged by the app during the staff saves: {n} x {what}"

@@ -33,6 +33,7 @@ from typing import Any
 
 from bench import (
     cluster,
+    edits,
     figures,
     memory,
     offer_start,
@@ -123,6 +124,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     fresh = saves.measure(shop, app, cat, settings)
     log("an offer's start through nginx: renders and time until every page file is fresh")
     started_offer = offer_start.measure(shop, app, cat, settings)
+    log("edits: pages made stale and files rewritten, per kind of edit")
+    edited = edits.measure(shop)
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
@@ -131,7 +134,7 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log("cluster: the homepage through the balancer with 1 and 3 nodes, then a Redis failover")
     clustered = cluster.measure(load)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
-            "freshness": fresh, "offer_start": started_offer, "memory": mem,
+            "freshness": fresh, "offer_start": started_offer, "edits": edited, "memory": mem,
             "search": found, "cluster": clustered,
             "app_warnings_in_bench": dict(repeats.counts)}
 
@@ -158,7 +161,7 @@ def parse_args(argv: list[str] | None) -> tuple[wrk.Load, procs.Gunicorn]:
     parser.add_argument("--threads", type=int, default=4, help="GUNICORN_THREADS")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="GUNICORN_MAX_REQUESTS (0: workers are not recycled mid-run)")
-    parser.add_argument("--only", choices=["search", "offers"],
+    parser.add_argument("--only", choices=["search", "offers", "edits"],
                         help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
@@ -182,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.redirect_stdout(io.StringIO()):
                 cat = shop_mod.prepare(shop, app, CATEGORIES, SKUS)
             line = offer_start.line(offer_start.measure(shop, app, cat, settings))
+            ok = True
+            print(line)
+            return 0
+        if only == "edits":
+            with contextlib.redirect_stdout(io.StringIO()):
+                shop_mod.prepare(shop, shop.app(), CATEGORIES, SKUS)
+            line = edits.line(edits.measure(shop))
             ok = True
             print(line)
             return 0

@@ -41,9 +41,7 @@ def review(user_id: int, order_no: str, line_id: int, rating: int, comment: str)
         .execution_options(synchronize_session=False))
     db.session.expire(line)
     freshness.record_edit(db.session, line)  # reviews:<sku id>: the product page
-    # the stars on its tiles: the homepage (sku:<id>) and its category's lists
-    category_id = db.session.scalar(select(GoodsSKU.category_id)
-                                    .where(GoodsSKU.id == line.sku_id))
-    freshness.record_tags(db.session, {tag.sku(line.sku_id), tag.category_skus(category_id)})
+    # the stars on its card: every page that shows it carries sku:<id>
+    freshness.record_tags(db.session, {tag.sku(line.sku_id)})
     db.session.commit()
 

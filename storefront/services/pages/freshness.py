@@ -67,9 +67,10 @@ def record_edit(session: Session, obj: object) -> None:
     # Twice: before the flush, while the old values (a category the SKU left) are still in
     # its history; after it, when a new object has its id.
     with session.no_autoflush:
-        stale |= tags.of_edit(obj)
+        changed = tags.changes(obj)  # the flush forgets which columns changed
+        stale |= tags.of_edit(obj, changed)
     session.flush()
-    stale |= tags.of_edit(obj)
+    stale |= tags.of_edit(obj, changed)
 
 
 def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()) -> None:
