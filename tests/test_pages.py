@@ -410,3 +410,13 @@ def test_redis_keeps_each_page_once_as_plain_data_with_a_set_per_tag(client, app
     assert set(value) == {"key", "html", "anonymous", "tags", "built_at", "fresh_until"}
     members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
     assert members == {f"goods:{shop.apples}".encode()}
+
+
+def test_a_page_is_sent_without_its_templates_indentation(client, shop):
+    page = text(client.get(f"/goods/{shop.apples}"))
+    assert "\n " not in page and "\n\t" not in page
+    assert "Fuji apples 500g" in page
+    # but in the elements whose text shows as written
+    kept = "<pre>\n  a\n    b</pre>\n  <p>\n    c</p><TEXTAREA>\n  d</TEXTAREA>\n  e"
+    assert pages._unindented(kept) == ("<pre>\n  a\n    b</pre>\n<p>\nc</p>"
+                                       "<TEXTAREA>\n  d</TEXTAREA>\ne")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -170,10 +171,24 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
         values = offer_pages.priced(data())
         if values is None:
             return None
-        html = render_template(template, **values)
+        html = _unindented(render_template(template, **values))
     return Entry(key=key, html=html, anonymous=ssi.expand(html, ssi.NOBODY),
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
+
+
+# The templates' indentation, a tenth of a page's bytes, means nothing to a browser: each
+# line's leading blanks go (a line break stays, so words stay apart), but in the elements
+# whose text is shown as written.
+_KEEP_AS_WRITTEN = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]+")
+
+
+def _unindented(html: str) -> str:
+    parts = _KEEP_AS_WRITTEN.split(html)
+    # split gives text, (element, its tag name), text, ...: only the text is unindented
+    return "".join(_INDENT.sub("\n", part) if n % 3 == 0 else part if n % 3 == 1 else ""
+                   for n, part in enumerate(parts))
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------
