@@ -64,11 +64,10 @@ SEARCH_ROWS = "storefront_search_rows"
 def record_edit(session: Session, obj: object) -> None:
     """Note what an add, change or delete of ``obj`` makes stale, for after the commit."""
     stale = session.info.setdefault(RECORD, set())
-    # Twice: before the flush, while the old values (a category the SKU left) are still in
-    # its history; after it, when a new object has its id.
+    # Twice: before the flush, while the old values (a category the SKU left) and which
+    # columns changed are still in its history; after it, when a new object has its id.
     with session.no_autoflush:
-        changed = tags.changes(obj)  # the flush forgets which columns changed
-        stale |= tags.of_edit(obj, changed)
+        stale |= tags.of_edit(obj, changed := tags.changes(obj))
     session.flush()
     stale |= tags.of_edit(obj, changed)
 
