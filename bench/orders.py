@@ -44,7 +44,6 @@ from storefront.extensions import db
 from storefront.models import DeliverySlot, GoodsSKU, OrderGoods, OrderInfo
 from storefront.services.accounts import users as accounts
 from storefront.services.orders import slots
-from storefront.services.pages import freshness
 from storefront.services.pages import render as pages
 from storefront.services.pages import renders as render_queue
 
@@ -94,7 +93,6 @@ def _prepare() -> list[int]:
 def _restock(rows: list[GoodsSKU], stock: int) -> None:
     for sku in rows:
         sku.stock = stock
-        freshness.record_edit(db.session, sku)
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import catalogue_size, cluster, offer_start, orders
+from bench import catalogue_size, cluster, edits, offer_start, orders
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -106,6 +106,7 @@ def other_lines(results: dict[str, Any]) -> list[str]:
         f"{_num(rec['ratio'], '.2f')}x; {rec['errors']} errors.",
     ] + ([offer_start.line(results["offer_start"])] if "offer_start" in results else []) + (
         [orders.line(results["orders"])] if "orders" in results else []) + (
+        [edits.line(results["edits"])] if "edits" in results else []) + (
         [search_line(results["search"])] if "search" in results else []) + (
         [cluster.line(results["cluster"])] if "cluster" in results else []) + (
         [catalogue_size.line(results["catalogue_size"])] if "catalogue_size" in results

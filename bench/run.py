@@ -36,6 +36,7 @@ from typing import Any
 from bench import (
     catalogue_size,
     cluster,
+    edits,
     figures,
     memory,
     offer_start,
@@ -135,6 +136,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     log(f"orders: {orders.BUYERS} buyers on {orders.SKUS} SKUs, then {orders.STORM_RATE} "
         f"orders/s for {orders.STORM_S} s beside anonymous pages through nginx")
     ordered = orders.measure(shop, app, cat, settings)
+    log("edits: pages made stale and files rewritten, per kind of edit")
+    edited = edits.measure(shop)
     log(f"SQL query counts (then the catalogue grown to {BIG_CATEGORIES} categories)")
     with contextlib.redirect_stdout(io.StringIO()):
         counts = queries.query_counts(shop, app, cat, settings, BIG_CATEGORIES, SKUS)
@@ -144,8 +147,8 @@ def measure(shop: shop_mod.Shop, load: wrk.Load, settings: procs.Gunicorn) -> di
     clustered = cluster.measure(load)
     sized = measure_size(shop.workdir, SIZE, SIZE_WARM_BUDGET_S)
     return {"figures": {f.key: f.as_dict() for f in figs}, "queries": counts,
-            "freshness": fresh, "offer_start": started_offer, "orders": ordered, "memory": mem,
-            "search": found, "cluster": clustered, "catalogue_size": sized,
+            "freshness": fresh, "offer_start": started_offer, "orders": ordered, "edits": edited,
+            "memory": mem, "search": found, "cluster": clustered, "catalogue_size": sized,
             "app_warnings_in_bench": dict(repeats.counts)}
 
 
@@ -192,7 +195,7 @@ def parse_args(argv: list[str] | None
                         help="--only sweep: categories x SKUs per category (default 30,000)")
     parser.add_argument("--warm-budget", type=float, default=300.0,
                         help="--only sweep: seconds of warming; the rest is extrapolated")
-    parser.add_argument("--only", choices=["search", "sweep", *ALONE],
+    parser.add_argument("--only", choices=["search", "sweep", "edits", *ALONE],
                         help="run this figure alone (printed, not written to results/)")
     args = parser.parse_args(argv)
     load = wrk.Load(threads=2, connections=args.connections, warmup_s=args.warmup,
@@ -222,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if only == "sweep":
             line = catalogue_size.line(measure_size(workdir, args.size, args.warm_budget))
+            ok = True
+            print(line)
+            return 0
+        if only == "edits":
+            with contextlib.redirect_stdout(io.StringIO()):
+                shop_mod.prepare(shop, shop.app(), CATEGORIES, SKUS)
+            line = edits.line(edits.measure(shop))
             ok = True
             print(line)
             return 0

@@ -116,7 +116,8 @@ def page_changes() -> str:
 
 
 def page_renders(name: str) -> str:
-    """This node's render queue: ``pending``, ``queued``, ``rendering:<task id>``."""
+    """This node's render queue: ``pending``, ``queued``, ``rendering:<task id>``,
+    ``missing:<page key>`` (a page served without its file, queued once)."""
     node = current_app.config["NODE_NAME"]
     return _data(f"pages:{node + ':' if node else ''}{name}")
 

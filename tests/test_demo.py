@@ -47,6 +47,14 @@ def test_the_demo_shop_pages_through_pictures_of_its_products(app, client, capsy
         print(f"\nhomepage images at 1280 px: {weight.images} images, originals "
               f"{weight.originals:,} B, WebP ladder {weight.chosen:,} B")
     assert weight.chosen < weight.originals / 3
+    # issue 22, item 4: the homepage HTML itself, at most 60 KB uncompressed (63.5 KB before
+    # each slot's srcset listed only the steps it can use and the indentation went)
+    assert len(home.encode()) <= 60_000
+    # a category banner is shown 240 px wide: of its ladder (160, 320 and its original's
+    # 480 px) the steps for 1x and 2x, not 160
+    banner = re.search(r'class="cat-banner"[^>]*>\s*<picture><source type="image/webp" '
+                       r'srcset="([^"]+)"', home)[1]
+    assert re.findall(r" (\d+)w", banner) == ["320", "480"]
 
 
 def test_reviews_are_about_their_product_and_names_are_english(app):

@@ -105,7 +105,7 @@ def build_index_context() -> Data:
                     if b.sku.on_sale],
         "promotions": [{"name": p.name, "url": p.url, "image": p.image} for p in promotions],
         "rows": rows,
-        "tags": [tag.ALL, tag.NAV, tag.HOME,
+        "tags": [tag.ALL, tag.NAV, tag.HOME, *(tag.home_row(c["id"]) for c in categories),
                  *sorted({tag.sku(i) for i in placed | {b.sku_id for b in banners}})],
     }
 
@@ -152,6 +152,8 @@ def get_sku_detail(sku_id: int) -> Data | None:
         .order_by(GoodsSKU.price, GoodsSKU.id)
     )
     reviews = _reviews(sku.id)
+    same_goods = [sku_card(s) for s in same_goods]
+    new_skus = newest_skus(sku.category_id, exclude=sku.id)
     return {
         "category_id": sku.category_id,
         "sku": {
@@ -163,16 +165,23 @@ def get_sku_detail(sku_id: int) -> Data | None:
             "images": [image.image for image in sku.images],
             "goods": {"id": sku.goods.id, "name": sku.goods.name, "detail": sku.goods.detail},
         },
-        "new_skus": newest_skus(sku.category_id, exclude=sku.id),
-        "same_goods": [sku_card(s) for s in same_goods],
+        "new_skus": new_skus,
+        "same_goods": same_goods,
         "reviews": reviews,
         "review_count": reviews[0]["total"] if reviews else 0,
-        "tags": [tag.ALL, tag.NAV, tag.sku(sku.id), tag.goods(sku.goods_id),
-                 tag.goods_skus(sku.goods_id), tag.category_skus(sku.category_id),
-                 tag.reviews(sku.id),
+        # its own SKU, family and reviews; which SKUs "other specs" and "new arrivals" list,
+        # and the cards they show (not the rest of its category: a list page's business)
+        "tags": [tag.ALL, tag.NAV, tag.sku(sku.id), tag.sku_page(sku.id), tag.goods(sku.goods_id),
+                 tag.goods_skus(sku.goods_id), tag.new_skus(sku.category_id),
+                 tag.reviews(sku.id), *cards_shown(same_goods, new_skus),
                  *sorted({tag.order(r["order_id"]) for r in reviews}
                          | {tag.user(r["user_id"]) for r in reviews})],
     }
+
+
+def cards_shown(*cards: list[Data]) -> list[str]:
+    """The tags of the SKU cards a page shows: an edit of one of them re-renders it."""
+    return sorted({tag.sku(card["id"]) for group in cards for card in group})
 
 
 def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
@@ -218,6 +227,7 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         cards, total, boundary = _page_of(category_id, sort, page, size)
     if not cards and page > 1:
         return None
+    new_skus = newest_skus(category_id)
     return {
         "price_boundary": boundary,
         "categories": categories,
@@ -225,10 +235,19 @@ def list_skus(category_id: int, sort: str, page: int) -> Data | None:
         "sort": sort,
         "sorts": sorts.choices(sorts.LIST),
         "page": Page(cards, page, size, total),
-        "new_skus": newest_skus(category_id),
-        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id),
-                 *([tag.BEST_SELLERS] if sort == sorts.SALES else [])],
+        "new_skus": new_skus,
+        "tags": [tag.ALL, tag.NAV, tag.category_skus(category_id), tag.new_skus(category_id),
+                 *cards_shown(cards, new_skus), *_order_tags(category_id, sort)],
     }
+
+
+def _order_tags(category_id: int, sort: str) -> list[str]:
+    """What a list's order depends on beyond which SKUs it holds (their ids: the default)."""
+    if sort in (sorts.PRICE, sorts.PRICE_DESC):
+        return [tag.category_prices(category_id)]
+    if sort == sorts.SALES:
+        return [tag.category_sales(category_id), tag.BEST_SELLERS]
+    return []
 
 
 def _page_of(category_id: int, sort: str, page: int, size: int) -> tuple[list[Data], int, None]:

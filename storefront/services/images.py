@@ -47,6 +47,21 @@ def widths_for(width: int) -> tuple[int, ...]:
     return tuple(sorted({w for w in LADDER if w < top} | {top}))
 
 
+MAX_DENSITY = 2  # screens denser than this get the step a 2x screen gets: no eye tells
+
+
+def steps_for(widths: tuple[int, ...], slot: tuple[int, int] | None) -> tuple[int, ...]:
+    """The ladder's steps a slot ``slot`` = (narrowest, widest) CSS px can use: from the
+    first that fills its narrowest at 1x to the first that fills its widest at
+    ``MAX_DENSITY``; a browser never picks the others, so the page does not list them."""
+    if slot is None:
+        return widths
+    narrowest, widest = slot
+    first = next((w for w in widths if w >= narrowest), widths[-1])
+    last = next((w for w in widths if w >= widest * MAX_DENSITY), widths[-1])
+    return tuple(w for w in widths if first <= w <= last)
+
+
 def variant(relative: str, width: int, ext: str) -> str:
     stem, _ = os.path.splitext(relative)
     return f"{stem}.{width}w.{ext}"
@@ -137,9 +152,11 @@ def _rotated(image: Image.Image) -> bool:
     return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: a quarter turn
 
 
-def image_set(relative: str | None, fallback: tuple[int, int] = (400, 400)) -> ImageSet:
-    """How to show the image at ``relative``: its ladder if it has one, else the original;
-    the placeholder (``fallback`` sized) for none or an unreadable file."""
+def image_set(relative: str | None, fallback: tuple[int, int] = (400, 400),
+              slot: tuple[int, int] | None = None) -> ImageSet:
+    """How to show the image at ``relative``: its ladder if it has one (the steps ``slot``
+    can use: ``steps_for``), else the original; the placeholder (``fallback`` sized) for none
+    or an unreadable file."""
     if not relative:
         src = url_for("static", filename="img/placeholder.svg")
         return ImageSet(src, "", "", *fallback)
@@ -156,6 +173,6 @@ def image_set(relative: str | None, fallback: tuple[int, int] = (400, 400)) -> I
 
     def srcset(ext: str) -> str:
         return ", ".join(f"{url_for('media', filename=variant(relative, w, ext))} {w}w"
-                         for w in widths)
+                         for w in steps_for(widths, slot))
     # src: for browsers without srcset, and what the admin and tests know the image by
     return ImageSet(url_for("media", filename=relative), srcset("webp"), srcset("jpg"), *size)

@@ -73,7 +73,7 @@ def build(paths: list[str]) -> int:
         for model, columns in PICTURES:
             found = or_(*(getattr(model, c).in_(paths) for c in columns))
             for row in session.scalars(select(model).where(found)):
-                stale |= tags.of_edit(row)
+                stale |= tags.of_edit(row, frozenset(columns))  # its pictures alone
     if stale:
         with contextlib.suppress(Exception):
             freshness.make_fresh(stale)

@@ -133,3 +133,15 @@ def test_the_cart_thumbnail_is_the_ladder_step_for_its_slot(client, app, shop):
     # 72 CSS px: the browser picks the 160 or 320 px step, never the 800 px original
     assert 'sizes="72px"' in thumb and ".160w.jpg 160w" in thumb
     assert 'alt=""' in thumb  # the name beside it says what it is
+
+
+@pytest.mark.parametrize(("slot", "steps"), [
+    (None, (160, 320, 640, 1280)),  # no slot said: every step
+    ((64, 64), (160,)),  # a 64 px thumbnail: 160 fills it even at 2x
+    ((240, 240), (320, 640)),  # 240 px: 320 at 1x, 640 at 2x (480)
+    ((160, 360), (160, 320, 640, 1280)),  # a tile: 160 on a small phone, 720 px at 2x
+    ((280, 960), (320, 640, 1280)),  # the carousel: never 160 px wide
+])
+def test_a_slot_lists_only_the_steps_a_browser_can_pick_there(slot, steps):
+    assert images.steps_for((160, 320, 640, 1280), slot) == steps
+    assert images.steps_for((160, 320, 500), (600, 900)) == (500,)  # the original is the top

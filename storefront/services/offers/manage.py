@@ -151,8 +151,9 @@ def record(session: Session, offer: Offer) -> None:
     rows = session.execute(select(GoodsSKU.id, GoodsSKU.category_id, GoodsSKU.goods_id).where(
         or_(GoodsSKU.id.in_(ids["skus"]), GoodsSKU.goods_id.in_(ids["goods"]),
             GoodsSKU.category_id.in_(ids["category"])))).all()
+    # each card's price, and the order of its category's lists by price (the price paid)
     stale = {tags.SEARCH, *(t for r in rows for t in (
-        tags.sku(r.id), tags.category_skus(r.category_id), tags.goods_skus(r.goods_id)))}
+        tags.sku(r.id), tags.category_prices(r.category_id)))}
     if values("promotion") or values("promotion_id"):
         stale.add(tags.HOME)
     freshness.record_tags(session, stale, search_skus={r.id for r in rows})

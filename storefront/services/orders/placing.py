@@ -260,7 +260,7 @@ def _record_band_changes(current: Quote, left: dict[int, int]) -> None:
     for line in current.lines:
         after = left[line.sku_id]
         if bands.band(after) != bands.band(after + line.count):
-            moved.add(tag.sku(line.sku_id))
+            moved.add(tag.sku_page(line.sku_id))
             if after <= 0:
                 sold_out.add(line.sku_id)
     if moved:

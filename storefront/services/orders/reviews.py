@@ -41,10 +41,7 @@ def review(user_id: int, order_no: str, line_id: int, rating: int, comment: str)
         .execution_options(synchronize_session=False))
     db.session.expire(line)
     # written by statements, which the session's collector does not see: the product page
-    # (reviews:<sku id>) and the stars on its tiles (the homepage's sku:<id>, its lists)
-    category_id = db.session.scalar(select(GoodsSKU.category_id)
-                                    .where(GoodsSKU.id == line.sku_id))
-    freshness.record_tags(db.session, {tag.reviews(line.sku_id), tag.sku(line.sku_id),
-                                       tag.category_skus(category_id)})
+    # (reviews:<sku id>) and the stars on its card (every page that shows it carries sku:<id>)
+    freshness.record_tags(db.session, {tag.reviews(line.sku_id), tag.sku(line.sku_id)})
     db.session.commit()
 

@@ -100,7 +100,7 @@ def _record_band_changes(lines: list[OrderGoods]) -> None:
     moved = {sku_id for sku_id, n in back.items()
              if sku_id in now and bands.band(now[sku_id]) != bands.band(now[sku_id] - n)}
     if moved:  # back in stock: search's "in stock only" too
-        freshness.record_tags(db.session, {tag.sku(i) for i in moved},
+        freshness.record_tags(db.session, {tag.sku_page(i) for i in moved},
                               {i for i in moved if now[i] - back[i] <= 0})
 
 

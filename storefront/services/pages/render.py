@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import sys
 import threading
 import time
@@ -66,6 +67,12 @@ def category_list(category_id: int, sort: str, page: int) -> Entry | None:
     """One page of a category's SKUs, or None for a missing category or a page past the end."""
     key = str(PageKey.category_list(category_id, sort, page))
     return page_cache.get_or_build(key, lambda: _build_list(key, category_id, sort, page))
+
+
+def file_missing(entry: Entry) -> None:
+    """nginx found no file for this catalogue page and asked the app: it would send every
+    visitor here until the worker writes it, so that is queued now, once (``renders``)."""
+    renders.render_missing(entry.key)
 
 
 SEARCH_PAGE_SECONDS = 60  # bounds a page kept while the index could not be updated
@@ -191,9 +198,10 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
         values = offer_pages.priced(data())
         if values is None:
             return None
-        anonymous = render_template(template, **values)  # nobody's parts: the page files
+        # nobody's parts: the page files
+        anonymous = _unindented(render_template(template, **values))
         g.shared_page = True  # nginx's directives where the visitor's parts go
-        html = render_template(template, **values)
+        html = _unindented(render_template(template, **values))
     return Entry(key=key, html=html, anonymous=anonymous,
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
@@ -215,6 +223,20 @@ def _render_for_visitor(template: str,
                         data: Callable[[], dict[str, Any] | None]) -> str | None:
     values = offer_pages.priced(data())
     return None if values is None else render_template(template, **values)
+
+
+# The templates' indentation, a tenth of a page's bytes, means nothing to a browser: each
+# line's leading blanks go (a line break stays, so words stay apart), but in the elements
+# whose text is shown as written.
+_KEEP_AS_WRITTEN = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]+")
+
+
+def _unindented(html: str) -> str:
+    parts = _KEEP_AS_WRITTEN.split(html)
+    # split gives text, (element, its tag name), text, ...: only the text is unindented
+    return "".join(_INDENT.sub("\n", part) if n % 3 == 0 else part if n % 3 == 1 else ""
+                   for n, part in enumerate(parts))
 
 
 # --- publishing to disk (the worker) ------------------------------------------------------

@@ -23,6 +23,9 @@ PENDING_TTL = 60  # a lost task (broker restart) holds back new renders at most 
 # A render waits this long for the rest of a burst of saves. Visitors do not wait for it:
 # the stale page's files are already gone, and the app serves the fresh page meanwhile.
 COALESCE_SECONDS = 1.0
+# A page the app served because its file was missing is queued once in this long, however
+# many visitors ask for it before the file is there (a render that was lost: the next one).
+MISSING_SECONDS = 30
 
 
 def schedule_render(keys: Iterable[str]) -> None:
@@ -40,6 +43,20 @@ def schedule_render(keys: Iterable[str]) -> None:
                     exc_info=True)
         return
     send_task("storefront.tasks.render_pages", countdown=COALESCE_SECONDS)
+
+
+def render_missing(key: str) -> None:
+    """The app served the page at ``key`` because its file is missing (a new SKU, a lost
+    file, rows written past the admin): the worker writes it, so the next visitor gets the
+    file. Queued by the first of the visitors who find it missing, with the rest of the
+    render queue; the others only wait for it."""
+    try:
+        first = redis_store.client.set(redis_keys.page_renders(f"missing:{key}"), "1", nx=True,
+                                       ex=MISSING_SECONDS)
+    except redis.RedisError:
+        return  # the sweep writes it
+    if first:
+        schedule_render([key])
 
 
 def schedule_warm() -> None:

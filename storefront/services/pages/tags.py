@@ -4,18 +4,26 @@ change it.
 A page records a tag for each thing it read (``services.pages``); an edit names the tags of
 the rows it touched (``of_edit``); after the commit every page carrying one of those tags is
 stale (``services.freshness``). Both sides spell tags with the functions below, so a page
-and an edit can never disagree about a name. The vocabulary follows what the pages read:
+and an edit can never disagree about a name. Each names exactly one thing a page shows, so
+an edit re-renders only what it changed:
 
-- ``sku:<id>``: one SKU's own fields (name, price, stock, pictures, on sale or not);
-- ``category-skus:<id>``: which SKUs a category lists, and in what order (list pages, "new
-  arrivals"): any SKU that enters, leaves or changes inside the category touches it;
-- ``goods-skus:<id>``: the SKUs of one product family ("other specs");
+- ``sku:<id>``: one SKU's card and page (name, price, pictures, stars, on sale or not):
+  carried by its own page and by every page that shows its card (list pages, "new
+  arrivals", "other specs", the homepage);
+- ``sku-page:<id>``: what only the SKU's own page shows of it: the stock band, the gallery;
+- ``category-skus:<id>``: which SKUs a category lists (a SKU enters or leaves it): every
+  list page of the category, in each sort;
+- ``category-prices:<id>``, ``category-sales:<id>``: the order of its lists sorted by price
+  (both ways) and by sales;
+- ``new-skus:<id>``: a category's "new arrivals" box (a SKU entered the category);
+- ``goods-skus:<id>``: which SKUs a product family has ("other specs");
 - ``goods:<id>``: a product family's own name and description;
 - ``reviews:<sku id>``, ``order:<id>``, ``user:<id>``: the reviews of a SKU and what they
   show of their order and reviewer;
 - ``search``: every search results page (which SKUs match what, at what price and stock);
-- ``home``: the homepage's carousel, promotions and tiles; ``nav``: the category nav that
-  every page shows; ``all``: every page (a bulk import, a deploy);
+- ``home``: the homepage's carousel and promotions; ``home-row:<category id>``: its row
+  of that category's tiles; ``nav``: the category nav that every page shows; ``all``:
+  every page (a bulk import, a deploy);
 - ``best-sellers``: the pages ordered by sales (refreshed on a schedule: services/orders);
 - ``page:<key>``: the page itself.
 """
@@ -23,6 +31,7 @@ and an edit can never disagree about a name. The vocabulary follows what the pag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import inspect
 
@@ -56,8 +65,28 @@ def sku(sku_id: int) -> str:
     return f"sku:{sku_id}"
 
 
+def sku_page(sku_id: int) -> str:
+    return f"sku-page:{sku_id}"
+
+
 def category_skus(category_id: int) -> str:
     return f"category-skus:{category_id}"
+
+
+def category_prices(category_id: int) -> str:
+    return f"category-prices:{category_id}"
+
+
+def category_sales(category_id: int) -> str:
+    return f"category-sales:{category_id}"
+
+
+def new_skus(category_id: int) -> str:
+    return f"new-skus:{category_id}"
+
+
+def home_row(category_id: int) -> str:
+    return f"home-row:{category_id}"
 
 
 def goods_skus(goods_id: int) -> str:
@@ -80,21 +109,49 @@ def user(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-# What an edit of a row of each model touches: its own tag and the lists it belongs to,
-# for the values before and after the edit (a SKU that moved category leaves one list
-# and enters another).
-_EDITS: dict[type, Callable[[Callable[[str], set[int]]], set[str]]] = {
-    GoodsSKU: lambda v: ({sku(i) for i in v("id")} | {category_skus(i) for i in v("category_id")}
-                         | {goods_skus(i) for i in v("goods_id")} | {SEARCH}),
-    GoodsCategory: lambda v: {NAV, SEARCH} | {category_skus(i) for i in v("id")},
-    Goods: lambda v: {goods(i) for i in v("id")} | {SEARCH},
-    GoodsImage: lambda v: {sku(i) for i in v("sku_id")},
-    IndexGoodsBanner: lambda v: {HOME},
-    IndexPromotionBanner: lambda v: {HOME},
-    IndexCategoryGoodsBanner: lambda v: {HOME},
-    OrderGoods: lambda v: {reviews(i) for i in v("sku_id")},
-    OrderInfo: lambda v: {order(i) for i in v("id")},
-    User: lambda v: {user(i) for i in v("id")},
+# What an edit of a row of each model touches, for the values before and after the edit (a
+# SKU that moved category leaves one list and enters another). ``v(attr)``: those values;
+# ``changed``: the columns the edit changed (``ANY``: a row added or deleted, or changes
+# nobody listed).
+ANY = frozenset({"*"})
+Values = Callable[[str], set[int]]
+# A SKU's columns that decide where it is listed: a change of one is a SKU entering or
+# leaving its category's lists; one that enters (is on sale after the edit) enters its
+# family's "other specs" and perhaps its category's "new arrivals" too. (One that leaves
+# them leaves pages that show its card, and carry its tag.)
+_PLACE = {"is_on_sale", "category_id", "category", "goods_id", "goods", "created_at"}
+
+
+def _sku_edit(v: Values, changed: frozenset[str], obj: GoodsSKU) -> set[str]:
+    ids = v("id")
+    if changed == {"stock"}:  # the band on its own page, nothing else
+        return {SEARCH} | {sku_page(i) for i in ids}
+    stale = {SEARCH} | {sku(i) for i in ids}
+    if "stock" in changed or changed is ANY:
+        stale |= {sku_page(i) for i in ids}
+    if "price" in changed or changed is ANY:
+        stale |= {category_prices(i) for i in v("category_id")}
+    if "sales" in changed or changed is ANY:
+        stale |= {category_sales(i) for i in v("category_id")}
+    if changed is ANY or not _PLACE.isdisjoint(changed):
+        stale |= {category_skus(i) for i in v("category_id")}
+        if obj.is_on_sale is not False:  # (None: a new row, on sale by default)
+            stale |= {new_skus(i) for i in v("category_id")} | {goods_skus(i)
+                                                                for i in v("goods_id")}
+    return stale
+
+
+_EDITS: dict[type, Callable[[Values, frozenset[str], Any], set[str]]] = {
+    GoodsSKU: _sku_edit,
+    GoodsCategory: lambda v, *_: {NAV, SEARCH} | {category_skus(i) for i in v("id")},
+    Goods: lambda v, *_: {goods(i) for i in v("id")} | {SEARCH},
+    GoodsImage: lambda v, *_: {sku_page(i) for i in v("sku_id")},
+    IndexGoodsBanner: lambda v, *_: {HOME},
+    IndexPromotionBanner: lambda v, *_: {HOME},
+    IndexCategoryGoodsBanner: lambda v, *_: {home_row(i) for i in v("category_id")},
+    OrderGoods: lambda v, *_: {reviews(i) for i in v("sku_id")},
+    OrderInfo: lambda v, *_: {order(i) for i in v("id")},
+    User: lambda v, *_: {user(i) for i in v("id")},
 }
 
 
@@ -108,10 +165,23 @@ _SHOWN_COLUMNS: dict[type, tuple[str, ...]] = {
 }
 
 
-def of_edit(obj: object) -> set[str]:
-    """The tags an add, change or delete of ``obj`` touches (none for a model no page shows)."""
+def changes(obj: object) -> frozenset[str]:
+    """The columns of ``obj`` its pending change sets (before the flush), or ``ANY``."""
+    state = inspect(obj)
+    if state.transient or state.pending or state.deleted:
+        return ANY
+    changed = frozenset(a.key for a in state.attrs if a.history.has_changes())
+    return changed or ANY  # nothing to see (a delete to come, a bulk UPDATE): every tag
+
+
+def of_edit(obj: object, changed: frozenset[str] | None = None) -> set[str]:
+    """The tags an add, change or delete of ``obj`` touches (none for a model no page shows);
+    ``changed``: its changed columns, when they were read before a flush cleared them."""
     rule = _EDITS.get(type(obj))
-    return rule(lambda attr: _values(obj, attr)) if rule else set()
+    if rule is None:
+        return set()
+    return rule(lambda attr: _values(obj, attr), changes(obj) if changed is None else changed,
+                obj)
 
 
 def of_flushed(obj: object, kind: str) -> set[str]:
@@ -125,7 +195,12 @@ def of_flushed(obj: object, kind: str) -> set[str]:
             shown = any(inspect(obj).attrs[c].history.has_changes() for c in columns)
         if not shown:
             return set()
-    return of_edit(obj)
+    if kind != "dirty":
+        return of_edit(obj, ANY)
+    # the flush's history still says which columns it wrote (updated_at: every flush's own)
+    changed = frozenset(a.key for a in inspect(obj).attrs
+                        if a.key != "updated_at" and a.history.has_changes())
+    return of_edit(obj, changed or ANY)
 
 
 def _values(obj: object, attr: str) -> set[int]:

@@ -67,8 +67,9 @@ def test_anonymous_pages_are_public_conditional_tagged_and_set_no_cookie(client,
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""
     detail = client.get(f"/goods/{shop.apples}").headers["Surrogate-Key"].split()
-    assert {f"page:goods:{shop.apples}", f"sku:{shop.apples}", f"category-skus:{shop.fruit}",
-            "nav"} <= set(detail)
+    assert {f"page:goods:{shop.apples}", f"sku:{shop.apples}", f"sku-page:{shop.apples}",
+            f"new-skus:{shop.fruit}", "nav"} <= set(detail)
+    assert f"category-skus:{shop.fruit}" not in detail  # its category's lists are not on it
 
 
 def test_cached_entries_hold_nothing_of_a_visitor(client, app, shop, user):
@@ -302,7 +303,7 @@ def test_spu_edit_drops_its_skus_pages_only(client, shop):
 def test_gallery_and_review_edits_drop_their_skus_pages(client, shop):
     plant(client, shop)
     edit(GoodsImage(sku_id=shop.prawns, image="goods/prawns-2.jpg"))
-    assert dropped(shop) == {"home", "prawns"}  # the homepage shows prawns' card
+    assert dropped(shop) == {"prawns"}  # the gallery is on its own page alone
     plant(client, shop)
     review = db.session.scalars(db.select(OrderGoods).filter_by(sku_id=shop.apples)).first()
     edit(review, delete=True)
@@ -441,3 +442,13 @@ def test_redis_keeps_each_page_once_as_plain_data_with_a_set_per_tag(client, app
     assert set(value) == {"key", "html", "anonymous", "tags", "built_at", "fresh_until"}
     members = raw.smembers(f"{prefix}pages:tag:sku:{shop.apples}")
     assert members == {f"goods:{shop.apples}".encode()}
+
+
+def test_a_page_is_sent_without_its_templates_indentation(client, shop):
+    page = text(client.get(f"/goods/{shop.apples}"))
+    assert "\n " not in page and "\n\t" not in page
+    assert "Fuji apples 500g" in page
+    # but in the elements whose text shows as written
+    kept = "<pre>\n  a\n    b</pre>\n  <p>\n    c</p><TEXTAREA>\n  d</TEXTAREA>\n  e"
+    assert pages._unindented(kept) == ("<pre>\n  a\n    b</pre>\n<p>\nc</p>"
+                                       "<TEXTAREA>\n  d</TEXTAREA>\ne")
