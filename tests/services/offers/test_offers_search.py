@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from storefront.services.offers import manage, schedule
 from tests.services.offers.test_offers_schedule import wait_until
 from tests.services.search.test_search import found
+
+
+@pytest.fixture
+def app_config(app_config: dict, tmp_path) -> dict:
+    """Boundary markers of this test's own: a gunicorn another test of this process left
+    running guards the process's shared pages folder, and would take a boundary (and update
+    its own search index) before this test's guard call."""
+    return {**app_config, "STATIC_PAGES_DIR": str(tmp_path / "own_pages")}
 
 
 def test_search_sorts_and_filters_by_the_offer_price(client, shop):
