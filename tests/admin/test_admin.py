@@ -146,6 +146,12 @@ def media_files(app) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
+def shop_page(client, path: str):
+    """A catalogue page as shoppers get it: the shared (cached, static) page an anonymous
+    visitor is sent; a signed-in one gets the page rendered for them."""
+    return client.application.test_client().get(path)
+
+
 @pytest.fixture
 def staff_client(client, staff):
     assert sign_in(client, "sam").status_code == 302
@@ -265,13 +271,13 @@ def test_staff_add_a_sku_and_shoppers_see_it(staff_client, app, shop):
     sku = latest(db.select(GoodsSKU).filter_by(name="Fuji apples 1kg"))
     assert sku.price == Decimal("17.50") and sku.category_id == shop.fruit
     assert re.fullmatch(r"goods/[0-9a-f]{32}\.png", sku.default_image)
-    page = text(staff_client.get(f"/goods/{sku.id}"))
+    page = text(shop_page(staff_client, f"/goods/{sku.id}"))
     assert "Fuji apples 1kg" in page and "17.50" in page and sku.default_image in page
 
 
 def test_price_and_picture_edits_show_on_cached_and_static_pages(staff_client, app, shop):
     for path in ("/", f"/goods/{shop.apples}"):  # both pages are now cached
-        assert "9.90" in text(staff_client.get(path))
+        assert "9.90" in text(shop_page(staff_client, path))
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
                       {"price": "7.25"}, files={"default_image": (png(), "mine.JPG")})
     assert response.status_code == 302
@@ -279,7 +285,7 @@ def test_price_and_picture_edits_show_on_cached_and_static_pages(staff_client, a
     assert re.fullmatch(r"goods/[0-9a-f]{32}\.png", sku.default_image)  # its real format
     assert (Path(app.config["MEDIA_ROOT"]) / sku.default_image).is_file()
     for path in ("/", f"/goods/{shop.apples}"):
-        page = text(staff_client.get(path))
+        page = text(shop_page(staff_client, path))
         assert "7.25" in page and "9.90" not in page, path
         assert sku.default_image in page, path
     static = static_homepage(app)
@@ -287,73 +293,73 @@ def test_price_and_picture_edits_show_on_cached_and_static_pages(staff_client, a
 
 
 def test_gallery_pictures_are_added_on_the_skus_form(staff_client, app, shop):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
                       files={"images-2-image": (png("blue"), "gallery.png")})
     assert response.status_code == 302
     images = [i.image for i in reload(GoodsSKU, shop.apples).images]
     assert images[:2] == ["goods/apples-1.jpg", "goods/apples-2.jpg"] and len(images) == 3
-    assert images[2] in text(staff_client.get(f"/goods/{shop.apples}"))
+    assert images[2] in text(shop_page(staff_client, f"/goods/{shop.apples}"))
 
 
 def test_editing_in_the_list_updates_the_price(staff_client, shop):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     token = token_on(staff_client, "/admin/goodssku/")
     response = staff_client.post("/admin/goodssku/ajax/update/", data={
         "list_form_pk": shop.apples, "price": "3.30", "csrf_token": token})
     assert response.status_code == 200
-    assert "3.30" in text(staff_client.get(f"/goods/{shop.apples}"))
+    assert "3.30" in text(shop_page(staff_client, f"/goods/{shop.apples}"))
 
 
 def test_deleting_a_promotion_takes_it_off_the_homepage(staff_client, shop):
-    assert "Seafood week" in text(staff_client.get("/"))
+    assert "Seafood week" in text(shop_page(staff_client, "/"))
     promo = db.session.scalar(db.select(IndexPromotionBanner).filter_by(name="Seafood week"))
     token = token_on(staff_client, "/admin/indexpromotionbanner/")
     response = staff_client.post("/admin/indexpromotionbanner/delete/",
                                  data={"id": promo.id, "csrf_token": token})
     assert response.status_code == 302
-    assert "Seafood week" not in text(staff_client.get("/"))
+    assert "Seafood week" not in text(shop_page(staff_client, "/"))
 
 
 def test_deleting_a_sku_takes_its_page_down(staff_client, shop):
     family = db.session.scalar(db.select(Goods).filter_by(name="Shellfish"))
     lobster = factories.sku(db.session.get(GoodsCategory, shop.seafood), family, "Lobster")
     db.session.commit()
-    assert staff_client.get(f"/goods/{lobster.id}").status_code == 200
+    assert shop_page(staff_client, f"/goods/{lobster.id}").status_code == 200
     token = token_on(staff_client, "/admin/goodssku/")
     response = staff_client.post("/admin/goodssku/delete/",
                                  data={"id": lobster.id, "csrf_token": token})
     assert response.status_code == 302
-    assert staff_client.get(f"/goods/{lobster.id}").status_code == 404
+    assert shop_page(staff_client, f"/goods/{lobster.id}").status_code == 404
 
 
 def test_bulk_take_off_sale_and_back(staff_client, app, shop):
     for path in ("/", f"/goods/{shop.apples}", f"/goods/{shop.prawns}"):
-        staff_client.get(path)
+        shop_page(staff_client, path)
     token = token_on(staff_client, "/admin/goodssku/")
     response = staff_client.post("/admin/goodssku/action/", data={
         "action": "take_off_sale", "rowid": [shop.apples, shop.prawns], "csrf_token": token})
     assert response.status_code == 302
     for sku_id in (shop.apples, shop.prawns):
-        assert staff_client.get(f"/goods/{sku_id}").status_code == 404
-    for page in (text(staff_client.get("/")), static_homepage(app)):
+        assert shop_page(staff_client, f"/goods/{sku_id}").status_code == 404
+    for page in (text(shop_page(staff_client, "/")), static_homepage(app)):
         assert f'href="/goods/{shop.apples}"' not in page
         assert "Tiger prawns" not in page
     staff_client.post("/admin/goodssku/action/", data={
         "action": "put_on_sale", "rowid": [shop.prawns], "csrf_token": token})
-    assert staff_client.get(f"/goods/{shop.prawns}").status_code == 200
-    assert "Tiger prawns" in text(staff_client.get("/"))
+    assert shop_page(staff_client, f"/goods/{shop.prawns}").status_code == 200
+    assert "Tiger prawns" in text(shop_page(staff_client, "/"))
 
 
 def test_promotion_edit_clears_the_homepage_but_not_detail_pages(staff_client, app, shop):
-    staff_client.get(f"/goods/{shop.apples}")
-    staff_client.get("/")
+    shop_page(staff_client, f"/goods/{shop.apples}")
+    shop_page(staff_client, "/")
     assert page_cache.peek(f"goods:{shop.apples}") is not None
     promo = db.session.scalar(db.select(IndexPromotionBanner).filter_by(name="Seafood week"))
     response = submit(staff_client, f"/admin/indexpromotionbanner/edit/?id={promo.id}",
                       {"name": "Oyster weekend"})
     assert response.status_code == 302
-    assert "Oyster weekend" in text(staff_client.get("/"))
+    assert "Oyster weekend" in text(shop_page(staff_client, "/"))
     assert "Oyster weekend" in static_homepage(app)
     assert page_cache.peek(f"goods:{shop.apples}") is not None
 
@@ -362,11 +368,11 @@ def test_moving_a_sku_refreshes_the_category_it_left(staff_client, shop):
     shellfish = db.session.scalar(db.select(Goods).filter_by(name="Shellfish"))
     pears = factories.sku(db.session.get(GoodsCategory, shop.fruit), shellfish, "Pears")
     db.session.commit()
-    assert "Fuji apples 2kg" in text(staff_client.get(f"/goods/{pears.id}"))  # new in fruit
+    assert "Fuji apples 2kg" in text(shop_page(staff_client, f"/goods/{pears.id}"))  # new in fruit
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples_big}",
                       {"category": str(shop.seafood)})
     assert response.status_code == 302
-    assert "Fuji apples 2kg" not in text(staff_client.get(f"/goods/{pears.id}"))
+    assert "Fuji apples 2kg" not in text(shop_page(staff_client, f"/goods/{pears.id}"))
 
 
 @pytest.mark.parametrize("url,accepted", [
@@ -397,7 +403,7 @@ NOT_IMAGES = {
 
 @pytest.mark.parametrize("content,filename", NOT_IMAGES.values(), ids=NOT_IMAGES.keys())
 def test_files_that_are_not_images_are_refused(staff_client, app, shop, content, filename):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     before = media_files(app)
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
                       {"price": "1.00"}, files={"default_image": (content, filename)})
@@ -408,7 +414,7 @@ def test_files_that_are_not_images_are_refused(staff_client, app, shop, content,
 
 def test_oversize_images_are_refused(staff_client, app, shop):
     app.config["ADMIN_MAX_IMAGE_BYTES"] = 10_000
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     before = media_files(app)
     big = png(size=(200, 200), noise=True)
     assert len(big) > 10_000
@@ -420,7 +426,7 @@ def test_oversize_images_are_refused(staff_client, app, shop):
 
 
 def test_a_fake_gallery_picture_is_refused_too(staff_client, app, shop):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     before = media_files(app)
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
                       {"price": "1.00"}, files={"images-2-image": (b"GIF89a?", "x.gif")})
@@ -432,7 +438,7 @@ def test_a_fake_gallery_picture_is_refused_too(staff_client, app, shop):
 
 def test_a_failed_commit_clears_nothing_and_renders_nothing(staff_client, app, shop,
                                                            monkeypatch):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
 
     def refuse(session):
         raise OperationalError("COMMIT", {}, Exception("the database went away"))
@@ -501,7 +507,7 @@ def top_alerts(response) -> list[str]:
 
 
 def test_a_small_picture_is_refused_with_the_reason_at_the_top(staff_client, app, shop):
-    staff_client.get(f"/goods/{shop.apples}")
+    shop_page(staff_client, f"/goods/{shop.apples}")
     before = media_files(app)
     response = submit(staff_client, f"/admin/goodssku/edit/?id={shop.apples}",
                       {"price": "1.00"}, files={"default_image": (png(size=(50, 50)), "s.png")})

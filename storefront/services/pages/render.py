@@ -229,7 +229,7 @@ def _render_for_visitor(template: str,
 # line's leading blanks go (a line break stays, so words stay apart), but in the elements
 # whose text is shown as written.
 _KEEP_AS_WRITTEN = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
-_INDENT = re.compile(r"\n[ \t]+")
+_INDENT = re.compile(r"\n\s+")  # and blank lines
 
 
 def _unindented(html: str) -> str:

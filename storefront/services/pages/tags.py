@@ -135,7 +135,7 @@ def _sku_edit(v: Values, changed: frozenset[str], obj: GoodsSKU) -> set[str]:
         stale |= {category_sales(i) for i in v("category_id")}
     if changed is ANY or not _PLACE.isdisjoint(changed):
         stale |= {category_skus(i) for i in v("category_id")}
-        if obj.is_on_sale is not False:  # (None: a new row, on sale by default)
+        if obj.on_sale:  # (collected after the flush: a new row has its default by then)
             stale |= {new_skus(i) for i in v("category_id")} | {goods_skus(i)
                                                                 for i in v("goods_id")}
     return stale
