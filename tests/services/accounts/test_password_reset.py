@@ -100,11 +100,18 @@ def test_a_link_stops_working_after_an_hour(app, client, user, inbox, monkeypatc
     assert sign_in(app.test_client(), password=PASSWORD).status_code == 302
 
 
+def mangled_signature(link: str) -> str:
+    head, _, signature = link.rpartition(".")
+    return f"{head}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+
+
 def test_a_forged_or_mangled_link_does_nothing(app, client, user, inbox):
     ask_for_link(client)
     link = mailed_link(inbox)
     for bad in (
-        link[:-1] + ("A" if link[-1] != "A" else "B"),
+        # a signature's first character (its last may be only base64 padding bits, which
+        # decode to the same bytes whatever they are)
+        mangled_signature(link),
         "/users/reset-password/x.y.z",
         link.replace("reset-password/", "reset-password/W"),
     ):
