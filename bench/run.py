@@ -34,6 +34,7 @@ from types import FrameType
 from typing import Any
 
 from bench import (
+    anonymous,
     catalogue_size,
     cluster,
     edits,
@@ -52,7 +53,7 @@ from bench import shop as shop_mod
 
 CATEGORIES, SKUS, BIG_CATEGORIES = 20, 50, 200
 # figures that run alone on the standard catalogue (--only NAME): printed, not written
-ALONE = {"offers": offer_start, "orders": orders}
+ALONE = {"anonymous": anonymous, "offers": offer_start, "orders": orders}
 SIZE, SIZE_WARM_BUDGET_S = f"{catalogue_size.CATEGORIES}x{catalogue_size.SKUS}", 90.0
 # the cluster figure adds 3-4 min (two clusters started), orders 2-3, 30,000 SKUs 3
 HARD_TIMEOUT_S = 20 * 60

@@ -22,8 +22,9 @@ class Browser:
         self.location: str | None = None  # the last answer's redirect, if it was one
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None,
-                timeout: float = 10) -> tuple[int, str]:
-        headers = {"User-Agent": self.user_agent}
+                timeout: float = 10, headers: dict[str, str] | None = None
+                ) -> tuple[int, str]:
+        headers = {"User-Agent": self.user_agent, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

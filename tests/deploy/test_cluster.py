@@ -202,7 +202,7 @@ def test_two_nodes_checking_out_at_once_sell_the_stock_once_and_a_token_once(clu
         0, sales + LEFT)
     assert _ordered(database, sku) == LEFT
     carts = cluster.redis.client(cluster.redis.master_port())
-    in_carts = [int(carts.hget(f"cart_{_uid(database, s)}", sku) or 0) for s in buyers]
+    in_carts = [int(carts.hget(f"cart_{_uid(database, s.username)}", sku) or 0) for s in buyers]
     assert sorted(in_carts) == [0] * LEFT + [1] * (BUYERS - LEFT)  # the refused keep theirs
 
     # one checkout page, posted to node A and node B at the same moment
@@ -250,8 +250,8 @@ def _ordered(database: str, sku: int) -> int:
                    "o.checkout_token IS NOT NULL", sku)[0][0])
 
 
-def _uid(database: str, shopper: Shopper) -> int:
-    return _db(database, "SELECT id FROM users WHERE username = %s", shopper.username)[0][0]
+def _uid(database: str, username: str) -> int:
+    return _db(database, "SELECT id FROM users WHERE username = %s", username)[0][0]
 # An offer made for the test: Scottish salmon fillets (a demo SKU with no offer of its own, a
 # homepage tile and on its category's first list page) at a price no demo page shows
 OFFER_SKU, OFFER_CATEGORY, OFFER_PRICE = 37, 2, "19.87"
@@ -387,6 +387,59 @@ class Traffic:
         self.stop.set()
         for thread in self.threads:
             thread.join(15)
+
+
+def test_history_cart_count_and_merge_hold_across_the_nodes(cluster):
+    """One shopper's browser going from node to node (as the balancer may send it): an
+    anonymous cart started on node A merges into the account at sign-in on node B; the
+    count on a page (the file, filled in by SSI) follows an add on the other node, and an
+    add from another device once the shopper opens an app page; a signed-in product view
+    served from node A's file is in the history node B shows within 2 s."""
+    a, b = cluster.nodes
+    database = cluster_db(cluster)
+    viewed = _db(database, "SELECT id FROM goods_sku WHERE is_on_sale = 1 AND id <> %s "
+                 "ORDER BY id DESC LIMIT 1", SKU)[0][0]
+    name = _new_shoppers(cluster, 1)[0]
+    browser = Browser(a.url)
+    status, _ = browser.request("POST", "/cart/add", {"sku_id": str(SKU), "count": "2"},
+                                headers={"Origin": a.url})
+    assert status == 302 and "sf_cart" in browser.cookies
+    assert _count(browser, a, f"/goods/{SKU}") == 2
+    on_b = _moved(browser, b)
+    on_b.sign_in(name, PASSWORD)  # the merge, on the other node
+    carts = cluster.redis.client(cluster.redis.master_port())
+    cart = f"cart_{_uid(database, name)}"
+    assert carts.hlen(cart) == 1 and int(carts.hget(cart, SKU) or 0) == 2
+    assert _count(on_b, b, "/") == 2
+    assert on_b.request("POST", "/cart/add", {"sku_id": str(viewed), "count": "1",
+                                              "csrf_token": on_b.token("/cart")})[0] == 302
+    browser = _moved(on_b, a)
+    assert _count(browser, a, f"/goods/{viewed}") == 3  # also a view, from node A's file
+    other_device = Browser(b.url)
+    other_device.sign_in(name, PASSWORD)
+    assert other_device.request("POST", "/cart/add", {
+        "sku_id": str(viewed), "count": "1", "csrf_token": other_device.token("/cart")})[0] \
+        == 302
+    assert _count(browser, a, "/cart") == 4  # an app page sets the count anew
+    assert _count(browser, a, "/") == 4
+    took = wait_for(lambda: f'href="/goods/{viewed}"' in _moved(browser, b).get(
+        "/users/profile")[1].split('id="history-title"', 1)[-1], 2, "the view in the history")
+    print(f"a view served from node A's file in the history on node B after {took:.2f} s")
+
+
+def _moved(browser: Browser, node) -> Browser:
+    """The same browser's cookies, sent to ``node`` (as the balancer may)."""
+    moved = Browser(node.url)
+    moved.cookies = dict(browser.cookies)
+    return moved
+
+
+def _count(browser: Browser, node, path: str) -> int:
+    """The cart count on ``path`` through ``node``'s nginx; its own parts filled in."""
+    status, page = browser.get(path)
+    match = re.search(r'id="cart-count"[^>]*>\s*(\d+)\s*<', page)
+    assert status == 200 and match and "<!--#" not in page, (node.name, path, status)
+    return int(match.group(1))
 
 
 def test_a_redis_failover_under_traffic_loses_no_acknowledged_cart_line(cluster):
