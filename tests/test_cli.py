@@ -5,21 +5,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from storefront import models
 from storefront.extensions import db
-from storefront.models import (
-    GoodsCategory,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-    IndexPromotionBanner,
-    OrderGoods,
-    User,
-)
+from storefront.models import GoodsCategory, GoodsSKU, User
 from storefront.services.accounts import users as accounts
 from tests.conftest import PASSWORD, sign_in
 
-MODELS = (GoodsCategory, GoodsSKU, IndexGoodsBanner, IndexPromotionBanner,
-          IndexCategoryGoodsBanner, OrderGoods, User)
+MODELS = (GoodsCategory, GoodsSKU, models.IndexGoodsBanner, models.IndexPromotionBanner,
+          models.IndexCategoryGoodsBanner, models.OrderGoods, User)
 
 
 def counts():

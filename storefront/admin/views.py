@@ -19,6 +19,7 @@ from sqlalchemy import select
 from wtforms import Form, PasswordField, SelectField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from storefront import models
 from storefront.admin.base import (
     MAX_INT,
     MAX_SMALLINT,
@@ -35,19 +36,7 @@ from storefront.admin.images import MediaImageField
 from storefront.admin.offers import OfferView
 from storefront.admin.orders import views as order_views
 from storefront.extensions import db
-from storefront.models import (
-    Goods,
-    GoodsCategory,
-    GoodsImage,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-    IndexPromotionBanner,
-    Offer,
-    OrderGoods,
-    SearchSynonym,
-    User,
-)
+from storefront.models import GoodsSKU, IndexCategoryGoodsBanner, OrderGoods, User
 from storefront.services import validate
 from storefront.services.accounts import users as accounts
 from storefront.services.accounts.passwords import hash_password
@@ -121,7 +110,7 @@ class SKUView(ShopModelView):
     form_args = {"default_image": image_field("goods/"),
                  "price": {"validators": price_range()},
                  "stock": {"validators": int_range(0, MAX_INT)}}
-    inline_models = (GalleryInline(GoodsImage),)
+    inline_models = (GalleryInline(models.GoodsImage),)
 
     def on_model_delete(self, model: GoodsSKU) -> None:
         """A SKU that was sold stays: its order lines and reviews point at it (and the
@@ -265,16 +254,16 @@ def init_admin(app: Flask) -> Admin:
                   csp_nonce_generator=csp_nonce)
     catalogue, homepage, people = "Catalogue", "Homepage", "Customers & orders"
     admin.add_views(
-        CategoryView(GoodsCategory, db, "Categories", catalogue),
+        CategoryView(models.GoodsCategory, db, "Categories", catalogue),
         # endpoint "goods" is the shop's blueprint
-        SPUView(Goods, db, "Products (SPU)", catalogue, endpoint="admin_goods", url="goods"),
+        SPUView(models.Goods, db, "Products (SPU)", catalogue, endpoint="admin_goods", url="goods"),
         SKUView(GoodsSKU, db, "SKUs", catalogue),
-        SynonymView(SearchSynonym, db, "Search synonyms", catalogue),
-        GalleryView(GoodsImage, db, "Gallery images", catalogue),
-        CarouselView(IndexGoodsBanner, db, "Carousel", homepage),
+        SynonymView(models.SearchSynonym, db, "Search synonyms", catalogue),
+        GalleryView(models.GoodsImage, db, "Gallery images", catalogue),
+        CarouselView(models.IndexGoodsBanner, db, "Carousel", homepage),
         CategoryRowView(IndexCategoryGoodsBanner, db, "Category rows", homepage),
-        PromotionView(IndexPromotionBanner, db, "Promotions", homepage),
-        OfferView(Offer, db, "Offers", homepage),
+        PromotionView(models.IndexPromotionBanner, db, "Promotions", homepage),
+        OfferView(models.Offer, db, "Offers", homepage),
         UserView(User, db, "Users", people),
         *order_views(),
         OrderLineView(OrderGoods, db, "Order lines & reviews", people),

@@ -5,16 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    SmallInteger,
-    String,
-)
+import sqlalchemy as sa
+from sqlalchemy import DateTime, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storefront.extensions import db
@@ -38,7 +30,7 @@ class Address(TimestampMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(30))
     lines: Mapped[str] = mapped_column(String(300))  # street, city: as typed, newlines kept
     postcode: Mapped[str] = mapped_column(String(16))
-    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_default: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     user: Mapped[User] = relationship()
 
@@ -55,8 +47,8 @@ class DeliverySlot(TimestampMixin, db.Model):
 
     starts_at: Mapped[datetime] = mapped_column(DateTime, unique=True)  # UTC, naive
     ends_at: Mapped[datetime] = mapped_column(DateTime)
-    capacity: Mapped[int] = mapped_column(Integer, default=20)
-    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    capacity: Mapped[int] = mapped_column(sa.Integer, default=20)
+    taken: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     def __str__(self) -> str:
         return f"{self.starts_at:%a %d %b %H:%M}–{self.ends_at:%H:%M}"
@@ -65,7 +57,7 @@ class DeliverySlot(TimestampMixin, db.Model):
 class OrderInfo(TimestampMixin, db.Model):
     __tablename__ = "order_info"
     __table_args__ = (
-        Index("ix_order_info_user_created", "user_id", "created_at"),
+        sa.Index("ix_order_info_user_created", "user_id", "created_at"),
         MYSQL_UTF8,
     )
 
@@ -75,7 +67,7 @@ class OrderInfo(TimestampMixin, db.Model):
 
     order_no: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[int] = mapped_column(SmallInteger, default=PLACED)
+    status: Mapped[int] = mapped_column(sa.SmallInteger, default=PLACED)
     # the address as it was at placing (an address book edit never changes an order)
     recipient: Mapped[str] = mapped_column(String(60), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
@@ -114,7 +106,7 @@ class OrderGoods(TimestampMixin, db.Model):
 
     __tablename__ = "order_goods"
     __table_args__ = (
-        Index("ix_order_goods_sku_reviewed", "sku_id", "reviewed_at"),
+        sa.Index("ix_order_goods_sku_reviewed", "sku_id", "reviewed_at"),
         MYSQL_UTF8,
     )
 
@@ -122,11 +114,11 @@ class OrderGoods(TimestampMixin, db.Model):
     sku_id: Mapped[int] = mapped_column(ForeignKey("goods_sku.id"))
     name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    count: Mapped[int] = mapped_column(Integer, default=1)
+    count: Mapped[int] = mapped_column(sa.Integer, default=1)
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     # what the line cost, offers applied (a multibuy is not price x count); None: the seed's
     total: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1-5; None: no stars given
+    rating: Mapped[int | None] = mapped_column(sa.SmallInteger)  # 1-5; None: no stars given
     comment: Mapped[str] = mapped_column(String(500), default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: not reviewed
 

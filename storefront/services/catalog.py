@@ -14,17 +14,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from storefront import models
 from storefront.extensions import db
-from storefront.models import (
-    GoodsCategory,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-    IndexPromotionBanner,
-    OrderGoods,
-    OrderInfo,
-    User,
-)
+from storefront.models import GoodsCategory, GoodsSKU, IndexCategoryGoodsBanner, OrderGoods
 from storefront.services import sorts
 from storefront.services.offers import pages as offer_pages
 from storefront.services.orders import bands
@@ -90,13 +82,14 @@ def build_index_context() -> Data:
     # Placed SKUs that are off sale are read too (and skipped): the page must go stale when
     # one of them comes back on sale.
     banners = db.session.scalars(
-        select(IndexGoodsBanner)
-        .join(IndexGoodsBanner.sku)
-        .options(contains_eager(IndexGoodsBanner.sku))
-        .order_by(IndexGoodsBanner.index, IndexGoodsBanner.id)
+        select(models.IndexGoodsBanner)
+        .join(models.IndexGoodsBanner.sku)
+        .options(contains_eager(models.IndexGoodsBanner.sku))
+        .order_by(models.IndexGoodsBanner.index, models.IndexGoodsBanner.id)
     ).all()
     promotions = db.session.scalars(
-        select(IndexPromotionBanner).order_by(IndexPromotionBanner.index, IndexPromotionBanner.id)
+        select(models.IndexPromotionBanner)
+        .order_by(models.IndexPromotionBanner.index, models.IndexPromotionBanner.id)
     )
     rows, placed = _category_rows(categories)
     return {
@@ -196,11 +189,11 @@ def newest_skus(category_id: int, exclude: int | None = None) -> list[Data]:
 def _reviews(sku_id: int) -> list[Data]:
     rows = db.session.execute(
         select(OrderGoods.comment, OrderGoods.rating, OrderGoods.reviewed_at, OrderGoods.order_id,
-               OrderInfo.user_id, User.username,
+               models.OrderInfo.user_id, models.User.username,
                # every review's count, counted before the LIMIT: no query of its own
                func.count().over().label("total"))
         .join(OrderGoods.order)
-        .join(OrderInfo.user)
+        .join(models.OrderInfo.user)
         .where(OrderGoods.sku_id == sku_id, OrderGoods.reviewed_at.is_not(None))
         .order_by(OrderGoods.reviewed_at.desc(), OrderGoods.id.desc())
         .limit(current_app.config["REVIEWS_ON_DETAIL"])

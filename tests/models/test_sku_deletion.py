@@ -7,15 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from storefront import models
 from storefront.extensions import db, redis_store
-from storefront.models import (
-    Goods,
-    GoodsCategory,
-    GoodsImage,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-)
+from storefront.models import Goods, GoodsCategory, GoodsImage, GoodsSKU
 from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import header_cart_count, text
@@ -38,7 +32,7 @@ def rows_pointing_at(sku_id: int) -> int:
     db.session.rollback()  # see what the admin's request committed
     return sum(db.session.scalar(select(func.count()).select_from(model)
                                  .where(model.sku_id == sku_id))
-               for model in (IndexGoodsBanner, IndexCategoryGoodsBanner, GoodsImage))
+               for model in (models.IndexGoodsBanner, models.IndexCategoryGoodsBanner, GoodsImage))
 
 
 def test_a_row_pointing_at_a_missing_sku_is_refused(backend, app):

@@ -27,6 +27,7 @@ import time
 
 from flask import Flask
 
+from storefront.services import loops
 from storefront.services.offers import markers
 from storefront.services.pages import files as page_files
 from storefront.services.pages import freshness, purge
@@ -61,15 +62,5 @@ next_boundary = markers.next_boundary
 
 def start_guard(app: Flask) -> threading.Thread:
     """The loop that keeps the boundaries in this process (see the module's docstring)."""
-    def loop() -> None:
-        while True:
-            with app.app_context():
-                try:
-                    expire_due()
-                except Exception:  # the next round tries again
-                    log.warning("price boundaries: could not expire page files", exc_info=True)
-            time.sleep(GUARD_SECONDS)
-
-    thread = threading.Thread(target=loop, name="price-boundaries", daemon=True)
-    thread.start()
-    return thread
+    return loops.every(app, GUARD_SECONDS, expire_due, "price-boundaries",
+                       "price boundaries: could not expire page files")

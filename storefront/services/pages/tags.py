@@ -35,18 +35,8 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from storefront.models import (
-    Goods,
-    GoodsCategory,
-    GoodsImage,
-    GoodsSKU,
-    IndexCategoryGoodsBanner,
-    IndexGoodsBanner,
-    IndexPromotionBanner,
-    OrderGoods,
-    OrderInfo,
-    User,
-)
+from storefront import models
+from storefront.models import Goods, GoodsCategory, GoodsImage, GoodsSKU
 
 ALL = "all"
 NAV = "nav"
@@ -146,12 +136,12 @@ _EDITS: dict[type, Callable[[Values, frozenset[str], Any], set[str]]] = {
     GoodsCategory: lambda v, *_: {NAV, SEARCH} | {category_skus(i) for i in v("id")},
     Goods: lambda v, *_: {goods(i) for i in v("id")} | {SEARCH},
     GoodsImage: lambda v, *_: {sku_page(i) for i in v("sku_id")},
-    IndexGoodsBanner: lambda v, *_: {HOME},
-    IndexPromotionBanner: lambda v, *_: {HOME},
-    IndexCategoryGoodsBanner: lambda v, *_: {home_row(i) for i in v("category_id")},
-    OrderGoods: lambda v, *_: {reviews(i) for i in v("sku_id")},
-    OrderInfo: lambda v, *_: {order(i) for i in v("id")},
-    User: lambda v, *_: {user(i) for i in v("id")},
+    models.IndexGoodsBanner: lambda v, *_: {HOME},
+    models.IndexPromotionBanner: lambda v, *_: {HOME},
+    models.IndexCategoryGoodsBanner: lambda v, *_: {home_row(i) for i in v("category_id")},
+    models.OrderGoods: lambda v, *_: {reviews(i) for i in v("sku_id")},
+    models.OrderInfo: lambda v, *_: {order(i) for i in v("id")},
+    models.User: lambda v, *_: {user(i) for i in v("id")},
 }
 
 
@@ -159,9 +149,9 @@ _EDITS: dict[type, Callable[[Values, frozenset[str], Any], set[str]]] = {
 # session ending): only a change of these columns, or a delete, touches the pages. A new row
 # touches them only with one of these set (an order line placed has no review yet).
 _SHOWN_COLUMNS: dict[type, tuple[str, ...]] = {
-    OrderGoods: ("rating", "comment"),
-    OrderInfo: (),
-    User: ("username",),
+    models.OrderGoods: ("rating", "comment"),
+    models.OrderInfo: (),
+    models.User: ("username",),
 }
 
 

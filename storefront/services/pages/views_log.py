@@ -16,13 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from storefront.services import validate
+from storefront.services import loops, validate
 from storefront.services.accounts import users as accounts
 from storefront.services.cart import shopper
 
@@ -92,15 +91,5 @@ def start(app: Flask) -> threading.Thread | None:
         return None
     position = Position()
 
-    def loop() -> None:
-        while True:
-            with app.app_context():
-                try:
-                    read_new(path, position)
-                except Exception:  # the next round tries again
-                    log.warning("reading the log of product views failed", exc_info=True)
-            time.sleep(every)
-
-    thread = threading.Thread(target=loop, name="views-log", daemon=True)
-    thread.start()
-    return thread
+    return loops.every(app, every, lambda: read_new(path, position), "views-log",
+                       "reading the log of product views failed")

@@ -14,16 +14,7 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.models import OrderInfo
 from storefront.services.accounts import users as accounts
-from tests.checkout_support import (
-    add_address,
-    add_slot,
-    cart_of,
-    checkout_form,
-    fill_cart,
-    set_sku,
-    sku_row,
-    slot_taken,
-)
+from tests import checkout_support as shop_rows
 from tests.conftest import PASSWORD, ShopperClient, sign_in
 from tests.helpers import text
 
@@ -43,8 +34,9 @@ def shoppers(app, shop, slot_id: int) -> list[tuple[int, ShopperClient, dict]]:
         user = accounts.create_user(f"buyer{n}", f"buyer{n}@example.com", PASSWORD)
         client = app.test_client()
         assert sign_in(client, f"buyer{n}").status_code == 302
-        fill_cart(user.id, (shop.prawns, 1))
-        ready.append((user.id, client, checkout_form(client, add_address(user.id), slot_id)))
+        shop_rows.fill_cart(user.id, (shop.prawns, 1))
+        form = shop_rows.checkout_form(client, shop_rows.add_address(user.id), slot_id)
+        ready.append((user.id, client, form))
     return ready
 
 
@@ -80,50 +72,45 @@ def report(what: str, results) -> None:
           f"max {times[-1] * 1000:.0f} ms")
 
 
-def test_thirty_shoppers_for_ten_units_buy_exactly_ten(app, shop):
-    set_sku(shop.prawns, stock=10, sales=0, price=Decimal("20.00"))
-    ready = shoppers(app, shop, add_slot(capacity=100))
+def race(app, shop, slot_id: int, label: str, placed: int, refusal: str) -> None:
+    """Thirty shoppers place their order at once: ``placed`` of them get it, the others a
+    409 saying ``refusal``, with the cart they came with."""
+    ready = shoppers(app, shop, slot_id)
     results = all_at_once(ready)
-    report("stock 10", results)
+    report(label, results)
     codes = [r[0] for r in results]
-    assert codes.count(302) == 10 and codes.count(409) == 20, codes
-    assert all("Tiger prawns: sold out (you asked for 1)" in body
-               for code, body, _ in results if code == 409)
-    prawns = sku_row(shop.prawns)
+    assert codes.count(302) == placed and codes.count(409) == SHOPPERS - placed, codes
+    assert all(refusal in body for code, body, _ in results if code == 409)
+    refused = [uid for (uid, _, _), (code, _, _) in zip(ready, results, strict=True)
+               if code == 409]
+    assert refused and all(shop_rows.cart_of(uid) == {shop.prawns: 1} for uid in refused)
+
+
+def test_thirty_shoppers_for_ten_units_buy_exactly_ten(app, shop):
+    shop_rows.set_sku(shop.prawns, stock=10, sales=0, price=Decimal("20.00"))
+    race(app, shop, shop_rows.add_slot(capacity=100), "stock 10", 10,
+         "Tiger prawns: sold out (you asked for 1)")
+    prawns = shop_rows.sku_row(shop.prawns)
     assert (prawns.stock, prawns.sales, placed_orders()) == (0, 10, 10)
-    assert_refused_carts_intact(ready, results, {shop.prawns: 1})
 
 
 def test_thirty_shoppers_for_a_slot_of_three_get_three_places(app, shop):
-    set_sku(shop.prawns, stock=100, sales=0, price=Decimal("20.00"))
-    slot_id = add_slot(hours_ahead=7, capacity=3)
-    ready = shoppers(app, shop, slot_id)
-    results = all_at_once(ready)
-    report("slot of 3", results)
-    codes = [r[0] for r in results]
-    assert codes.count(302) == 3 and codes.count(409) == 27, codes
-    assert all("That delivery slot has just filled up" in body
-               for code, body, _ in results if code == 409)
-    assert (slot_taken(slot_id), sku_row(shop.prawns).stock, placed_orders()) == (3, 97, 3)
-    assert_refused_carts_intact(ready, results, {shop.prawns: 1})
-
-
-def assert_refused_carts_intact(ready, results, cart: dict[int, int]) -> None:
-    """Every shopper answered 409 still has the cart they came with."""
-    refused = [uid for (uid, _, _), (code, _, _) in zip(ready, results, strict=True)
-               if code == 409]
-    assert refused and all(cart_of(uid) == cart for uid in refused)
+    shop_rows.set_sku(shop.prawns, stock=100, sales=0, price=Decimal("20.00"))
+    slot_id = shop_rows.add_slot(hours_ahead=7, capacity=3)
+    race(app, shop, slot_id, "slot of 3", 3, "That delivery slot has just filled up")
+    assert (shop_rows.slot_taken(slot_id), shop_rows.sku_row(shop.prawns).stock,
+            placed_orders()) == (3, 97, 3)
 
 
 def test_one_token_posted_from_many_tabs_places_one_order(app, shop):
-    set_sku(shop.prawns, stock=10, sales=0, price=Decimal("20.00"))
+    shop_rows.set_sku(shop.prawns, stock=10, sales=0, price=Decimal("20.00"))
     user = accounts.create_user("tabs", "tabs@example.com", PASSWORD)
     app.test_client_class = ShopperClient
     client = app.test_client()
     assert sign_in(client, "tabs").status_code == 302
-    fill_cart(user.id, (shop.prawns, 2))
-    form = checkout_form(client, add_address(user.id), add_slot())
+    shop_rows.fill_cart(user.id, (shop.prawns, 2))
+    form = shop_rows.checkout_form(client, shop_rows.add_address(user.id), shop_rows.add_slot())
     results = all_at_once([(user.id, client, form)] * 8)
     codes = {r[0] for r in results}
     assert codes == {302}, [r[0] for r in results]
-    assert placed_orders() == 1 and sku_row(shop.prawns).stock == 8
+    assert placed_orders() == 1 and shop_rows.sku_row(shop.prawns).stock == 8
