@@ -1,9 +1,10 @@
-"""Two rules that run in Python and in Lua, side by side so they change together.
+"""Two rules that ran in Python and in Lua, side by side so they change together.
 
-The edge asks for a signed-in visitor's parts in one Redis round trip (services/pages/
-visitors.py, a Lua script); everywhere else the same rules run in Python. Each rule is
-spelled here twice, once per language, and tests/services/test_visitor_rules.py runs both spellings
-on the same cases (the Lua on a real Redis):
+The Lua spellings served the edge's per-view Redis script, which the display cookies
+replaced (web/visitor.py; the history now comes from nginx's log, services/pages/
+views_log.py, in Python): no production path runs them now, only
+tests/services/test_visitor_rules.py, which still holds both spellings to the same cases.
+They stay for an edge that goes back to a script, and can go with that test:
 - the history: the viewed SKU moves to the front, no duplicates, the newest ``length`` kept;
 - the session: a cached user row still stands for a session of ``version`` when the account
   is active and its session version is that one (sign-out everywhere, a new password, and

@@ -149,11 +149,6 @@ def _targets() -> Iterable[Target]:
     return current_app.extensions["page_purge"]
 
 
-def purge(pages: set[str] | None, search: set[str]) -> None:
-    for target in _targets():
-        target.purge(pages, search)
-
-
 def sweep() -> None:
     for target in _targets():
         target.sweep()
