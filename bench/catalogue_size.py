@@ -42,7 +42,7 @@ from storefront.tasks import sweep_pages
 
 CATEGORIES, SKUS = 300, 100  # 30,000 SKUs
 SWEEPS = 5
-_SUFFIXES = (".html", ".html.gz", ".html.br", ".shtml")
+_SUFFIXES = (".html", ".html.gz", ".html.br")
 
 
 def measure(shop: Shop, app: Flask, categories: int = CATEGORIES, skus: int = SKUS,

@@ -31,7 +31,7 @@ Stamps = dict[str, tuple[int, int]]
 class Cost:
     stale: int  # pages whose files the edit removed (written again, or gone for good)
     pages: int  # pages written again
-    files: int  # files written again (each page: .html, its .gz and .br twins, .shtml)
+    files: int  # files written again (each page: .html, its .gz and .br twins)
 
 
 def stamps(folder: Path) -> Stamps:

@@ -262,7 +262,8 @@ def staff(app: Flask) -> User:
     return accounts.create_user("sam", "sam@example.com", PASSWORD, is_staff=True)
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# a filled-in token, in either quotes (a shared page's is in single quotes: templates/_edge.html)
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value=["\']([^"\'<]+)["\']')
 
 
 def csrf_token(client: FlaskClient, path: str = "/users/login") -> str:

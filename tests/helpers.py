@@ -11,8 +11,17 @@ def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
 
 
+_INERT = re.compile(r"<template\b.*?</template>|<!--.*?-->", re.S)
+
+
+def shown(page: TestResponse | str) -> str:
+    """A page as a browser shows it before any script runs: without its <template>s and
+    comments (a shared page's visitor parts are inert in both: templates/_edge.html)."""
+    return _INERT.sub("", page if isinstance(page, str) else text(page))
+
+
 def header_cart_count(response: TestResponse) -> int:
-    match = re.search(r'id="cart-count"[^>]*>\s*(\d+)\s*<', text(response))
+    match = re.search(r'id="cart-count"[^>]*>\s*(\d+)\s*<', shown(response))
     assert match, "the header shows no cart count"
     return int(match.group(1))
 

@@ -1,17 +1,20 @@
 """A visitor's own parts of a page (name, cart count, CSRF token, messages), and the cookies
-that carry them to nginx.
+that carry them to the browser and to nginx.
 
 There is one way to render them: the templates' ``_edge.html``. A page the app renders for a
-visitor shows ``parts()``; a shared page (a catalogue page's file, a search page) holds SSI
-directives that nginx fills in from the **display cookies** below, which the app keeps in
-step with the session on every response it sends (``keep_in_step``). So a signed-in
-visitor's page view is the shared file plus nginx: no Python (deploy/nginx.conf, @personal).
+visitor shows ``parts()``; a shared page (a catalogue page's file, a search page) is one file
+for everybody with the parts inert in it, filled in from the **display cookies** below, which
+the app keeps in step with the session on every response it sends (``keep_in_step``): by
+the browser's own script when it runs one (static/js/visitor.js, which also sets ``sf_js``
+so that nginx sends it the file itself), else by nginx's SSI (deploy/nginx.conf,
+@personal). Either way a signed-in visitor's page view runs no Python.
 
 The display cookies are never authority. The session cookie is (signed, HttpOnly; every
 request the app serves checks it against the account's session version), so a display
 cookie that is stale (signed out everywhere from another device) or forged only changes
 what that browser shows itself; any action goes to the app and fails without a valid
-session. All are HttpOnly and SameSite=Lax, and nginx escapes what it echoes.
+session. All are SameSite=Lax; the four the script reads (``SCRIPT_READS``) are not
+HttpOnly, and both the script (as text) and nginx (HTML-escaped) treat them as text.
 
 - ``sf_name``: the display name, percent-encoded UTF-8 (nginx decodes it with set-misc's
   ``set_unescape_uri``, then echoes it HTML-escaped);
@@ -22,8 +25,8 @@ session. All are HttpOnly and SameSite=Lax, and nginx escapes what it echoes.
   Flask-WTF's check compares it with the session cookie's copy, so a token from another
   session fails);
 - ``sf_flash``: messages for a page nginx sends from its file (a redirect to a catalogue
-  page), ``<kind>.<percent-encoded text>``; nginx shows it and deletes it, the app does the
-  same on its own pages (shown once);
+  page), ``<kind>.<percent-encoded text>``; the script or nginx shows it and deletes it,
+  the app does the same on its own pages (shown once);
 - ``sf_seen``: "<user id>:<session version>" signed, which nginx writes to its log of
   product views for the worker to put into the history (services/pages/views_log.py);
 - ``sf_signed_in`` (``SIGNED_IN_COOKIE``): the routing hint, as before.
@@ -44,6 +47,10 @@ from storefront.services.pages import views_log
 from storefront.web import caching, visitor_cart
 
 NAME, COUNT, CSRF, FLASH, SEEN = "sf_name", "sf_count", "sf_csrf", "sf_flash", "sf_seen"
+# what static/js/visitor.js reads (and, for the message, deletes once shown); ``sf_seen`` and
+# the routing hint stay HttpOnly. The CSRF token is then as readable to a script on the page
+# as the token in any form is (it is bound to the HttpOnly session: useless elsewhere).
+SCRIPT_READS = (NAME, COUNT, CSRF, FLASH)
 KINDS = ("success", "info", "error", "warning")
 FLASH_MAX_CHARS = 1000  # of text in the cookie: well below a browser's 4 KB per cookie
 
@@ -128,7 +135,8 @@ def keep_in_step(response: Response) -> Response:
     for name, value in cookies.items():
         if value is None:
             if name in request.cookies:
-                response.delete_cookie(name, httponly=True, samesite="Lax")
+                response.delete_cookie(name, httponly=name not in SCRIPT_READS,
+                                       samesite="Lax")
         elif request.cookies.get(name) != value:
             _set(response, name, value)
     return response
@@ -203,7 +211,7 @@ def _set(response: Response, name: str, value: str) -> None:
         name,
         value,
         max_age=max_age,
-        httponly=True,
+        httponly=name not in SCRIPT_READS,
         samesite="Lax",
         secure=current_app.session_interface.get_cookie_secure(current_app),
     )

@@ -268,13 +268,14 @@ def worker_caught_up(app: Flask, worker: servers.Process, timeout: float = 30) -
 
 @pytest.fixture
 def browse(new_context: Callable[..., BrowserContext], stack: Stack
-           ) -> Iterator[Callable[[], BrowserContext]]:
-    """A fresh browser context (its own cookies: a separate visitor) on the stack's nginx.
-    Closed before the stack stops, so no browser connection outlives the servers."""
+           ) -> Iterator[Callable[..., BrowserContext]]:
+    """A fresh browser context (its own cookies: a separate visitor) on the stack's nginx,
+    with Playwright's context options (``java_script_enabled=False``: a browser without
+    script). Closed before the stack stops, so no browser connection outlives the servers."""
     opened: list[BrowserContext] = []
 
-    def open_context() -> BrowserContext:
-        context = new_context(base_url=stack.url)
+    def open_context(**options: object) -> BrowserContext:
+        context = new_context(base_url=stack.url, **options)
         context.set_default_timeout(WAIT_MS)
         context.set_default_navigation_timeout(WAIT_MS)
         opened.append(context)

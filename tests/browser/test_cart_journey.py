@@ -153,3 +153,26 @@ def test_a_tile_adds_to_the_cart_without_leaving_the_page(stack, browse, shot, u
     expect(page.locator("#cart-count")).to_have_text("2")  # the visitor's line came along
     expect(page.locator(".quick-added")).to_contain_text("View cart")
     assert page.evaluate("() => window.stillHere === true"), "the page reloaded"
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with script", "without script"])
+def test_a_signed_in_shopper_adds_from_a_page_file_and_sees_the_message_once(
+        stack, browse, shot, user, script):
+    """The product page is the file for everybody; its form carries no token (the cart
+    checks that the post came from our own pages), and the message after the add is shown
+    once: by the page's script from its cookie, or by nginx's SSI without script."""
+    sku = homepage_tile(min_stock=5)
+    page = browse(java_script_enabled=script).new_page()
+    page.goto(f"/users/login?next=/goods/{sku['id']}")
+    sign_in(page, "alice")
+    expect(page.locator(".welcome")).to_have_text("Welcome alice")
+    add(page, sku, 2, 2)
+    shot(page, "added")
+    again = page.reload()
+    assert again is not None and again.status == 200
+    expect(page.locator(".welcome")).to_have_text("Welcome alice")
+    expect(page.locator("#cart-count")).to_have_text("2")
+    expect(page.locator(".flashes")).to_have_count(0)  # shown once
+    with page.expect_navigation(url=f"{stack.url}/users/login"):
+        page.get_by_role("button", name="Logout").click()  # the header's form and its token
+    expect(page.locator(".alert-success")).to_have_text("You are signed out. See you soon!")

@@ -39,6 +39,7 @@ from storefront.services.pages.files import write_atomically
 from storefront.web.headers import page_headers
 from tests import servers
 from tests.conftest import CSRF_RE, PASSWORD
+from tests.helpers import shown
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 
@@ -94,6 +95,15 @@ class Browser:
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
 
+    def http_only(self, name: str) -> bool:
+        return next(c.has_nonstandard_attr("HttpOnly") for c in self.jar if c.name == name)
+
+    def runs_script(self) -> None:
+        """What static/js/visitor.js does on the first page it runs on: ``sf_js``."""
+        self.jar.set_cookie(http.cookiejar.Cookie(
+            0, "sf_js", "1", None, False, servers.HOST, False, False, "/", True, False, None,
+            True, None, None, {}))
+
 
 @dataclass
 class Site:
@@ -129,18 +139,15 @@ def publish(folder: Path, html: bytes) -> None:
 
 def publish_marked(key: str = "home") -> bytes:
     """The real page files plus a marker the app never renders: a reply that carries it came
-    from a file (the anonymous .html and its twins, and the signed-in .shtml alike)."""
+    from a file (as it is, a twin, or filled in by SSI)."""
     assert pages.publish(key)
     path = page_files.path_of(key)
-    marked = {}
-    for suffix in (".shtml", ".html"):
-        head, tail = page_files.path_of(key, suffix).read_bytes().rsplit(b"</html>", 1)
-        marked[suffix] = head + MARKER + b"\n</html>" + tail
-    write_atomically(path.with_name(path.name + ".br"), brotli.compress(marked[".html"]))
-    write_atomically(path.with_name(path.name + ".gz"), gzip.compress(marked[".html"]))
-    write_atomically(page_files.path_of(key, ".shtml"), marked[".shtml"])
-    write_atomically(path, marked[".html"])
-    return marked[".html"]
+    head, tail = path.read_bytes().rsplit(b"</html>", 1)
+    marked = head + MARKER + b"\n</html>" + tail
+    write_atomically(path.with_name(path.name + ".br"), brotli.compress(marked))
+    write_atomically(path.with_name(path.name + ".gz"), gzip.compress(marked))
+    write_atomically(path, marked)
+    return marked
 
 
 def cart_count(page: str) -> int:
@@ -271,16 +278,22 @@ def test_a_flash_message_shows_once_on_a_page_served_from_its_file(site, shop, u
     assert "Added 2" not in again.text and cart_count(again.text) == 2
 
 
-def test_a_product_page_from_its_file_still_goes_into_the_history(site, shop, user):
-    """nginx logs the view (no Python on the page); the worker's reader of that log puts it
-    into the history (services/pages/views_log.py), here read as the worker's thread does."""
-    publish_marked(f"goods:{shop.prawns}")
+@pytest.mark.parametrize("script", [True, False], ids=["file as it is", "filled by SSI"])
+def test_a_product_page_from_its_file_still_goes_into_the_history(site, shop, user, script):
+    """nginx logs the view (no Python on the page), whether it sent the file as it is (a
+    browser that fills in its own parts) or filled it in; the worker's reader of that log
+    puts it into the history (services/pages/views_log.py), here read as the worker's
+    thread does."""
+    file = publish_marked(f"goods:{shop.prawns}")
     browser = site.browser()
     sign_in_through(browser)
+    if script:
+        browser.runs_script()
     position = views_log.Position()
     views_log.read_new(str(site.views_log), position)  # the reader is at the log's end
     viewed = time.monotonic()
-    assert MARKER in browser.get(f"/goods/{shop.prawns}").body
+    page = browser.get(f"/goods/{shop.prawns}")
+    assert MARKER in page.body and (page.body == file) == script
     while shopper.history_ids(user.id) != [shop.prawns] and time.monotonic() < viewed + 2:
         views_log.read_new(str(site.views_log), position)
         time.sleep(0.05)
@@ -298,7 +311,7 @@ def test_logout_brings_back_the_anonymous_file(site, shop, user):
     assert browser.cookie("sf_signed_in") is None
     assert "You are signed out" in browser.get(out.headers["Location"]).text  # shown there
     after = browser.get("/")
-    assert after.body == html and "Welcome" not in after.text
+    assert after.body == html and "Welcome" not in shown(after.text)
 
 
 def test_without_its_file_a_page_comes_from_the_app_for_everyone(site, shop, user):
@@ -308,7 +321,8 @@ def test_without_its_file_a_page_comes_from_the_app_for_everyone(site, shop, use
         plain = anonymous.get(path, Accept_Encoding="gzip")
         assert plain.status == 200, path
         body = gzip.decompress(plain.body) if plain.headers["Content-Encoding"] else plain.body
-        assert b"Fuji apples" in body and MARKER not in body and b"<!--#" not in body
+        assert b"Fuji apples" in body and MARKER not in body
+        assert "Welcome" not in shown(body.decode())  # the signed-in parts: inert
         assert plain.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
         personal = member.get(path)
         assert personal.status == 200, path
@@ -405,7 +419,7 @@ def home_from_nginx(port: int, gzipped: bool) -> bytes:
 def test_readers_never_see_a_half_written_page(site, shop):
     """50 publishes of different pages while readers poll the file on disk and through
     nginx (plain and gzip): every read is one whole version."""
-    base = pages.home().anonymous
+    base = pages.home().html
     # ~0.5 MB and of different lengths, so a torn or mixed page cannot pass for a whole one
     versions = [base.replace("</html>", f"<!-- version {i} {'x' * (500_000 + 997 * i)} -->"
                                         "\n</html>").encode() for i in range(51)]

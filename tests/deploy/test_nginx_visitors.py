@@ -11,14 +11,15 @@ Run on the "services" backend only, like tests/deploy/test_nginx.py, whose fixtu
 
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
 
 from storefront.services.accounts import users as accounts
+from tests.conftest import CSRF_RE
 from tests.deploy import test_nginx
 from tests.deploy.test_nginx import MARKER, cart_count, csrf_in, publish_marked, sign_in_through
+from tests.helpers import shown
 
 pytestmark = pytest.mark.parametrize("backend", ["services"], indirect=True)
 site = test_nginx.site  # the same nginx in front of gunicorn
@@ -75,7 +76,7 @@ def test_one_visitor_never_sees_anothers_parts_under_concurrency(site, shop, use
         for n in range(60):
             path = list(test_nginx.catalogue(shop).values())[n % 5]
             page = browser.get(path)
-            tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page.text))
+            tokens = set(CSRF_RE.findall(page.text))
             if (
                 MARKER not in page.body
                 or f"<strong>{name}</strong>" not in page.text
@@ -108,7 +109,7 @@ def test_an_ended_session_shows_its_own_copy_at_most_and_can_do_nothing(site, sh
 
     assert shopper.cart_count(user.id) == 0
     after = browser.get(f"/goods/{shop.apples}")  # that answer dropped the display cookies
-    assert "Welcome" not in after.text and browser.cookie("sf_name") is None
+    assert "Welcome" not in shown(after.text) and browser.cookie("sf_name") is None
 
 
 def test_the_count_follows_another_device_on_the_next_app_page(site, shop, user):
@@ -128,3 +129,42 @@ def test_the_count_follows_another_device_on_the_next_app_page(site, shop, user)
     assert MARKER in stale.body and cart_count(stale.text) == 0
     assert cart_count(laptop.get("/users/profile").text) == 2  # an app page: counted
     assert cart_count(laptop.get(f"/goods/{shop.apples}").text) == 2
+
+
+def test_a_browser_with_script_gets_the_file_itself_and_its_parts_from_cookies(site, shop,
+                                                                               user):
+    """static/js/visitor.js sets ``sf_js``: from then on nginx sends a signed-in shopper the
+    page file as it is (its Brotli twin, as to anybody), and the script fills in the parts
+    from the display cookies, which it can read. Nothing of the visitor is in the page."""
+    files = {path: publish_marked(key) for key, path in test_nginx.catalogue(shop).items()}
+    alice = site.browser()
+    sign_in_through(alice)
+    alice.runs_script()
+    assert not any(alice.http_only(n) for n in ("sf_name", "sf_count", "sf_csrf"))
+    assert alice.http_only("sf_seen") and alice.http_only("sf_signed_in")
+    assert alice.cookie("sf_name") == "alice" and alice.cookie("sf_count") == "0"
+    for path, file in files.items():
+        page = alice.get(path)
+        assert page.body == file, path  # byte for byte what an anonymous visitor gets
+        assert page.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        assert "alice" not in page.text and "Set-Cookie" not in page.headers
+        twin = alice.get(path, Accept_Encoding="gzip, deflate, br")
+        assert twin.headers["Content-Encoding"] == "br" and "ETag" in twin.headers  # its twin
+
+    # the cart form of the file has no token: the post's origin is what the cart checks, and
+    # the message waits in its cookie for the script (nginx does not take it away)
+    added = alice.request("POST", "/cart/add", {"sku_id": shop.apples, "count": 2},
+                          {"Origin": alice.base, "Sec-Fetch-Site": "same-origin"})
+    assert added.status == 302 and alice.cookie("sf_count") == "2"
+    page = alice.get(f"/goods/{shop.apples}")
+    assert page.body == files[f"/goods/{shop.apples}"] and "Set-Cookie" not in page.headers
+    assert alice.cookie("sf_flash").startswith("success.Added%202%20")
+    # from another site, with or without her token, nothing changes
+    evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    for form in ({}, {"csrf_token": "forged"}):
+        refused = alice.request("POST", "/cart/add",
+                                {"sku_id": shop.apples, "count": 1, **form}, evil)
+        assert refused.status in (400, 403)
+    from storefront.services.cart import shopper
+
+    assert shopper.cart_count(user.id) == 2

@@ -1,9 +1,10 @@
 """The cart: its page, and adding, changing and removing lines, for every visitor.
 
 Each change is a POST that answers with a clear message (a flash and a redirect, or a page
-saying what was refused). A signed-in visitor's form carries a CSRF token; an anonymous
-visitor's cannot (the page files are shared), so it must come from this site's own pages
-(``visitor_cart.same_origin``). The body is a form, or a JSON object of the same fields
+saying what was refused). The forms carry no token (the page files are one for every
+visitor), so a post must come from this site's own pages (``visitor_cart.same_origin``: the
+browser's word, which a page elsewhere cannot forge); a signed-in visitor's script may send
+the session's CSRF token instead. The body is a form, or a JSON object of the same fields
 (with the token in X-CSRFToken or in the object); anything else is a 400 that changes nothing.
 """
 
@@ -26,7 +27,7 @@ from storefront.services.orders import pricing
 from storefront.web import visitor_cart
 
 bp = Blueprint("cart", __name__)
-csrf.exempt(bp)  # checked per visitor in _posted: the token, or the same-origin proof
+csrf.exempt(bp)  # checked in _posted: the same-origin proof, or a signed-in visitor's token
 
 Refusal = tuple[str, int]
 UNAVAILABLE = "The cart is unavailable just now. Please try again in a moment."
@@ -128,12 +129,16 @@ def remove() -> Response | Refusal:
 
 
 def _posted(form_class: type[FlaskForm]) -> FlaskForm | Refusal:
-    """The posted form, validated; or the refusal. Signed in: the CSRF token is checked.
-    Anonymous: the browser must say the form came from our own pages."""
+    """The posted form, validated; or the refusal. The browser must say the form came from
+    our own pages (the cart forms of the shared pages carry no token: they are one file for
+    everybody); a signed-in visitor's request that does not say so may carry the session's
+    CSRF token instead (a script's X-CSRFToken)."""
     try:
-        if current_user.is_authenticated:
+        if visitor_cart.same_origin():
+            pass
+        elif current_user.is_authenticated:
             csrf.protect()  # the token in the form, the JSON object or X-CSRFToken
-        elif not visitor_cart.same_origin():
+        else:
             return _refuse("Please use the forms on our own pages to change your cart.", 403)
         # a JSON body is checked as it is read (web.FormJsonRequest)
         form = form_class(meta={"csrf": False})

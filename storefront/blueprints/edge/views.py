@@ -1,12 +1,14 @@
 """The edge: a shared page, and each visitor's own parts in it.
 
 Catalogue pages and search results are rendered once for everybody (``services.pages``):
-``Entry.html`` with nginx SSI directives where a visitor's name, cart count, CSRF token and
-messages go, ``Entry.anonymous`` as nobody in particular sees it (templates/_edge.html).
-- Behind nginx, a visitor with parts of their own gets the page's ``.shtml`` file filled in
-  by nginx from the display cookies (web/visitor.py, deploy/nginx.conf); when nginx asks the
-  app for the page itself it says so (``X-Edge: ssi``) and gets ``Entry.html`` to fill in.
-- A visitor with nothing of their own gets ``Entry.anonymous`` (nginx: the ``.html`` file).
+``Entry.html``, the page as nobody in particular sees it, with a visitor's name, cart count,
+CSRF token and messages inert in it (templates/_edge.html).
+- Behind nginx, a browser with JavaScript gets the page's file whoever it is, and fills in
+  its own parts from the display cookies (static/js/visitor.js); a browser without it, with
+  parts of its own, gets the same file filled in by nginx's SSI from the same cookies
+  (web/visitor.py, deploy/nginx.conf); when nginx asks the app for the page itself it says so
+  (``X-Edge: ssi``) and gets ``Entry.html`` to fill in.
+- A visitor with nothing of their own gets ``Entry.html`` as it is (nginx: the file).
 - Anyone else (no nginx in front: ``make run``, the test client) gets the page rendered for
   them, by the same templates (``personal``).
 """
@@ -35,7 +37,7 @@ def send_page(shared: Callable[[], Entry | None],
     elif not (current_user.is_authenticated or visitor_cart.has_cart()
               or visitor.FLASH in request.cookies or visitor.has_messages()):
         entry = _found(shared())
-        response = Response(entry.anonymous)
+        response = Response(entry.html)
         response.set_etag(entry.etag)
         response.last_modified = entry.built_at
         response.headers["Cache-Control"] = caching.shared(

@@ -41,12 +41,12 @@ LOG_LENGTH = 10_000  # invalidations kept for builders to check against
 
 @dataclass(frozen=True)
 class Entry:
-    """A rendered page: ``html`` with the edge's includes for a visitor's own parts,
-    ``anonymous`` the same page as nobody in particular sees it."""
+    """A rendered page: ``html``, the one page for everybody, as nobody in particular sees it
+    with the visitor's own parts inert in it (templates/_edge.html): a browser's script or
+    nginx's SSI fills them in."""
 
     key: str
     html: str
-    anonymous: str
     tags: tuple[str, ...]
     built_at: float
     # when its prices change next (an offer starts or ends; epoch seconds): no copy of the
@@ -59,7 +59,7 @@ class Entry:
 
     @property
     def etag(self) -> str:
-        return hashlib.blake2b(self.anonymous.encode(), digest_size=12).hexdigest()
+        return hashlib.blake2b(self.html.encode(), digest_size=12).hexdigest()
 
     def plain(self) -> dict[str, Any]:
         """What the cache keeps: plain data (SPEC: never a class of ours in a pickle)."""
@@ -67,6 +67,8 @@ class Entry:
 
     @classmethod
     def from_plain(cls, value: dict[str, Any]) -> Entry:
+        # an entry a node of the release before kept has "anonymous" too: not read
+        value = {k: v for k, v in value.items() if k != "anonymous"}
         return cls(**{**value, "tags": tuple(value["tags"])})
 
 

@@ -1,10 +1,9 @@
 """Catalogue pages on disk, for nginx to send without asking Python.
 
 For each page (``services.pages``) the worker writes, in ``STATIC_PAGES_DIR``:
-- ``<page>.html`` as an anonymous visitor sees it, with ``.gz`` and ``.br`` twins for
-  nginx's gzip_static and brotli_static;
-- ``<page>.shtml``, the same render with the edge's includes, which nginx fills in for a
-  signed-in visitor (SSI).
+- ``<page>.html``, the one page for every visitor (the visitor's own parts inert in it, for
+  the browser's script or nginx's SSI to fill in: templates/_edge.html), with ``.gz`` and
+  ``.br`` twins for nginx's gzip_static and brotli_static.
 ``<page>`` is the key's ``PageKey.stem`` (deploy/nginx.conf maps each canonical URL to it).
 Files are replaced by one rename, so a reader sees the old page or the new one, never half
 of one; a stale page's files are removed after the commit that made it stale, and nginx
@@ -32,7 +31,9 @@ log = logging.getLogger(__name__)
 
 # what nginx sends first when it is there goes first and goes last: a twin is never older
 # than the page it stands for while it is being replaced
-_SUFFIXES = (".html.br", ".html.gz", ".shtml", ".html")
+_SUFFIXES = (".html.br", ".html.gz", ".html")
+# the signed-in copy of the release before, which nginx no longer reads: removed with its page
+_GONE = (".shtml",)
 
 
 def folder() -> Path:
@@ -91,12 +92,11 @@ def write(entry: Entry, read_at: float | None = None) -> Path:
     """Publish the page's files; returns the anonymous page's path. ``read_at``, when the
     render began to read the rows, becomes the files' mtime: the stamp the sweep holds
     against the rows' ``updated_at`` (services/pages/sweep.py)."""
-    anonymous = entry.anonymous.encode()
+    page = entry.html.encode()
     contents = {
-        ".html.br": brotli.compress(anonymous, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY),
-        ".html.gz": gzip.compress(anonymous, compresslevel=9, mtime=0),
-        ".shtml": entry.html.encode(),
-        ".html": anonymous,
+        ".html.br": brotli.compress(page, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY),
+        ".html.gz": gzip.compress(page, compresslevel=9, mtime=0),
+        ".html": page,
     }
     path = path_of(entry.key)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +108,7 @@ def write(entry: Entry, read_at: float | None = None) -> Path:
 def remove(keys: Iterable[str]) -> None:
     """The pages' files go (the plain page first: nginx then asks the app at once)."""
     for key in keys:
-        for suffix in reversed(_SUFFIXES):
+        for suffix in (*reversed(_SUFFIXES), *_GONE):
             path_of(key, suffix).unlink(missing_ok=True)
 
 
@@ -116,7 +116,7 @@ def remove_all() -> bool:
     """Every page file goes (a change that shows on every page, such as the category nav).
     True when there was one: a node that had none has nothing to write again."""
     had = False
-    for suffix in reversed(_SUFFIXES):
+    for suffix in (*reversed(_SUFFIXES), *_GONE):
         home = path_of("home", suffix)
         had = home.exists() or had
         home.unlink(missing_ok=True)

@@ -198,11 +198,9 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
         values = offer_pages.priced(data())
         if values is None:
             return None
-        # nobody's parts: the page files
-        anonymous = _unindented(render_template(template, **values))
-        g.shared_page = True  # nginx's directives where the visitor's parts go
+        g.shared_page = True  # the visitor's parts inert, for the browser or nginx to fill
         html = _unindented(render_template(template, **values))
-    return Entry(key=key, html=html, anonymous=anonymous,
+    return Entry(key=key, html=html,
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
 

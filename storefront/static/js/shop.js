@@ -122,8 +122,8 @@
   }
 
   /* Quick add: a tile's Add form posted without leaving the page. The reply is the page a
-     plain post lands on (the product page, or a refusal), filled in for this visitor by
-     the edge: its header count and its message are what this page shows. */
+     plain post lands on (the product page, or a refusal): the count and the message come
+     from the display cookies the post set (visitor.js), or from a page the app rendered. */
   function initQuickAdd() {
     var note = document.createElement("div");
     note.className = "quick-added";
@@ -147,7 +147,7 @@
 
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      if (!form.matches("form[data-quick-add]") || !window.fetch) return;
+      if (!form.matches("form.tile-add") || !window.fetch) return;
       event.preventDefault();
       var button = form.querySelector("button");
       button.disabled = true;
@@ -155,12 +155,12 @@
         .then(function (response) {
           return response.text().then(function (html) {
             var page = new DOMParser().parseFromString(html, "text/html");
-            var count = page.getElementById("cart-count");
-            var mine = document.getElementById("cart-count");
-            if (response.ok && count && mine) mine.textContent = count.textContent.trim();
+            var visitor = window.storefrontVisitor;
+            var left = visitor ? visitor.takeMessage() : null;
+            if (response.ok && visitor) visitor.showCount();
             var message = page.querySelector(".flashes .alert, .panel-text");
-            say(message ? message.textContent.trim()
-                        : (response.ok ? "Added to your cart." : "Your cart was not changed."),
+            say(left ? left[1] : message ? message.textContent.trim()
+                : (response.ok ? "Added to your cart." : "Your cart was not changed."),
                 response.ok);
           });
         })
@@ -172,5 +172,5 @@
   document.querySelectorAll("[data-carousel]").forEach(initCarousel);
   document.querySelectorAll("[data-gallery]").forEach(initGallery);
   document.querySelectorAll("form[data-suggest]").forEach(initSuggest);
-  if (document.querySelector("form[data-quick-add]")) initQuickAdd();
+  if (document.querySelector("form.tile-add")) initQuickAdd();
 })();

@@ -156,14 +156,24 @@ def test_unavailable_lines_are_shown_never_counted_and_can_be_fixed(signed_in, a
     assert user_cart(app, user) == {str(shop.apples): "2", str(shop.prawns): "3"}
 
 
-def test_signed_in_changes_need_the_csrf_token(signed_in, app, user, shop):
+def test_signed_in_changes_need_our_own_pages_or_the_csrf_token(signed_in, app, user, shop):
+    """The cart forms of the page files carry no token (one file for everybody): a signed-in
+    shopper's post must come from our own pages, as an anonymous one's must; a script's
+    post from elsewhere (no browser's word) needs the session's token."""
     signed_in.post("/cart/add", data={"sku_id": shop.apples, "count": 2,
                                       "csrf_token": csrf_token(signed_in, "/cart")})
+    evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
     for path, data in (("/cart/update", {"sku_id": shop.apples, "count": 1}),
                        ("/cart/remove", {"sku_id": shop.apples})):
-        assert signed_in.post(path, data=data, headers=SAME_SITE).status_code == 400
-        assert signed_in.post(path, data={**data, "csrf_token": "forged"}).status_code == 400
+        assert signed_in.post(path, data=data).status_code == 400  # neither
+        assert signed_in.post(path, data=data, headers=evil).status_code == 400
+        assert signed_in.post(path, data={**data, "csrf_token": "forged"},
+                              headers=evil).status_code == 400
     assert user_cart(app, user) == {str(shop.apples): "2"}
+    # from our own page, as the tile's and the product page's forms are posted
+    assert signed_in.post("/cart/update", data={"sku_id": shop.apples, "count": 1},
+                          headers=SAME_SITE).status_code == 302
+    assert user_cart(app, user) == {str(shop.apples): "1"}
 
 
 def test_cross_site_posts_change_no_anonymous_cart(client, app, shop):

@@ -107,6 +107,6 @@ def test_the_start_is_kept_with_the_worker_killed_across_it(site, shop, app_conf
         wait_until(starts)
         assert seconds_until_all_show(browser, list(pages_of(shop).values()), OFFER, starts) <= 1.0
         # and the page the app sends without a file is the one it caches: no old copy left
-        assert OFFER in pages.detail(shop.apples).anonymous
+        assert OFFER in pages.detail(shop.apples).html
     finally:
         worker.stop()
