@@ -2,6 +2,8 @@
 each asked as a browser asks (``Accept-Encoding: gzip, deflate, br``): issue 22's target is
 >= 0.8x for home, detail and list. Reports req/s, the bytes of one response, and nginx's CPU
 per request on each side (nginx workers' utime+stime from /proc over the measured runs).
+Each visitor twice: with script (``sf_js``: the page file itself, its parts filled in by the
+browser, static/js/visitor.js) and without (the file filled in by nginx's SSI).
 
     python -m bench.visitors [--duration 6 --connections 16]
 """
@@ -30,7 +32,7 @@ ANONYMOUS = "anonymous through nginx (br)"
 
 
 def main(argv: list[str] | None = None) -> int:
-    load, settings, _ = parse_args(argv)
+    load, settings, _, _ = parse_args(argv)
     ensure_tools()
     workdir = Path(tempfile.mkdtemp(prefix="sf-bench-visitors-"))
     shop = shop_mod.create(workdir)
@@ -45,8 +47,13 @@ def main(argv: list[str] | None = None) -> int:
             _, port = procs.gunicorn(stack, shop, "gunicorn-shop", settings)
             nginx_port = procs.shop_nginx(stack, shop, port)
             shopper = sign_in(port, USERNAME, PASSWORD, [paths.home, paths.detail])
-            visitors = {"signed-in": Browser(nginx_port, shopper.cookies),
-                        "with a cart": figures.cart_holder(nginx_port, paths)}
+            cart = figures.cart_holder(nginx_port, paths)
+            visitors = {
+                "signed-in, script": Browser(nginx_port, {**shopper.cookies, "sf_js": "1"}),
+                "with a cart, script": Browser(nginx_port, {**cart.cookies, "sf_js": "1"}),
+                "signed-in, no script": Browser(nginx_port, shopper.cookies),
+                "with a cart, no script": cart,
+            }
             for name, path in paths.named():
                 for who, browser in visitors.items():
                     rows.append(_compare(nginx_port, name, path, who, browser, load))
@@ -63,9 +70,13 @@ def _compare(port: int, name: str, path: str, who: str, browser: Browser,
     mine = {**figures.BROWSER, "Cookie": browser.cookie_header()}
     sample = expect_ok(browser.get(path, figures.BROWSER), f"{who} {path}")
     body = _decoded(sample)
-    if b"<!--#" in body or (b"Welcome" in body) != (who == "signed-in"):
-        raise RuntimeError(f"{who} {path}: the parts were not filled in")
     anon = expect_ok(Browser(port).get(path, figures.BROWSER), f"anonymous {path}")
+    if who.endswith(", script"):
+        if sample.body != anon.body:
+            raise RuntimeError(f"{who} {path}: not the page file itself")
+    elif b"<!--#" in body or (f"Welcome <strong>{USERNAME}</strong>".encode() in body
+                              ) != who.startswith("signed-in"):
+        raise RuntimeError(f"{who} {path}: the parts were not filled in")
     sides = {"mine": (mine, []), "anonymous": (figures.BROWSER, [])}
     cpu = dict.fromkeys(sides, 0.0)
     for headers, _ in sides.values():  # warm-up, thrown away
