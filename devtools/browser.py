@@ -8,7 +8,8 @@ import re
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# a filled-in token, in either quotes (a shared page's is in single quotes: templates/_edge.html)
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value=["\']([^"\'<]+)["\']')
 
 
 class Browser:

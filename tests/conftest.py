@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from devtools import browser
 from storefront import create_app
 from storefront.extensions import db as _db
 from storefront.models import User
@@ -262,8 +262,7 @@ def staff(app: Flask) -> User:
     return accounts.create_user("sam", "sam@example.com", PASSWORD, is_staff=True)
 
 
-# a filled-in token, in either quotes (a shared page's is in single quotes: templates/_edge.html)
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value=["\']([^"\'<]+)["\']')
+CSRF_RE = browser.CSRF_RE
 
 
 def csrf_token(client: FlaskClient, path: str = "/users/login") -> str:
