@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.models import GoodsSKU, Offer
@@ -101,7 +100,7 @@ def by_price(category_id: int, descending: bool, page: int, size: int,
     """One page of a category's on-sale SKUs by the price shoppers pay now: (cards, total,
     boundary). Offers reorder the list, so the order is the rule's, not the price column's:
     two queries for the order (the category's prices, their offers), one for the page."""
-    order, found = price_order(category_id)
+    order, found = prices.price_order(category_id)
     if descending:
         order.reverse()
     wanted = order[(page - 1) * size: page * size]
@@ -109,20 +108,6 @@ def by_price(category_id: int, descending: bool, page: int, size: int,
             } if wanted else {}
     boundary = found.boundary.timestamp() if found.boundary else None
     return [card(skus[i]) for i in wanted if i in skus], len(order), boundary
-
-
-def price_order(category_id: int, session: Session | None = None
-                ) -> tuple[list[int], prices.Quotes]:
-    """A category's on-sale SKUs cheapest first by the price paid now, ties by id (the
-    price sort's order: ``price-desc`` is its reverse), and their quotes. ``session``:
-    another than ``db.session`` (the page layer reads in one of its own after a commit,
-    services/pages/moves.py)."""
-    session = session or db.session
-    rows = session.execute(
-        select(GoodsSKU.id, GoodsSKU.price, GoodsSKU.goods_id, GoodsSKU.category_id)
-        .where(GoodsSKU.category_id == category_id, GoodsSKU.on_sale)).all()
-    found = prices.quotes([r._asdict() for r in rows], prices.now(), session)
-    return sorted(found.by_sku, key=lambda i: (found.by_sku[i].unit.total, i)), found
 
 
 OFFER_PAGE_SKUS = 96  # a category offer on a huge category lists its first SKUs

@@ -6,7 +6,7 @@ moved over, not all of its category's price-sorted pages.
 
 The places are counted after the commit (``crossed``, from ``freshness``'s after-commit
 listener), in a session of its own that reads the rows as committed by then, with the same
-function that orders the pages (``offers.pages.price_order``: the price paid now, offers
+function that orders the pages (``offers.prices.price_order``: the price paid now, offers
 applied, ties by id). Counted from the transaction's own snapshot instead, two edits in one
 category committed side by side would each count the other's SKU where it was, and a page
 at the edge of one's stretch could stay stale; counted from the rows as they are after the
@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.services import sorts
-from storefront.services.offers import pages as offer_pages
 from storefront.services.offers import prices, rules
 from storefront.services.pages import tags
 from storefront.services.pages.keys import PageKey
@@ -58,8 +57,7 @@ def crossed(moves: Moves) -> set[str]:
     try:
         with Session(db.engine) as session:
             for category_id, before in by_category.items():
-                stale |= _crossed(category_id, before, *offer_pages.price_order(category_id,
-                                                                                 session))
+                stale |= _crossed(category_id, before, *prices.price_order(category_id, session))
     except SQLAlchemyError:
         log.error("pages: could not place the SKUs repriced in categories %s",
                   sorted(by_category), exc_info=True)

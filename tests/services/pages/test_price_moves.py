@@ -24,7 +24,6 @@ from storefront.extensions import db
 from storefront.models import GoodsSKU
 from storefront.services import catalog, sorts
 from storefront.services.offers import manage, prices
-from storefront.services.offers import pages as offer_pages
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
 from storefront.services.pages.keys import PageKey
@@ -37,14 +36,14 @@ def sku(app) -> GoodsSKU:
     demo.seed(2, 30)
     page_edits.publish_all()
     row = db.session.get(GoodsSKU, page_edits.plain_sku())
-    order, _ = offer_pages.price_order(row.category_id)
+    order, _ = prices.price_order(row.category_id)
     assert order.index(row.id) == 23
     return row
 
 
 def by_price(category_id: int) -> dict[str, list[int]]:
     """What each price-sorted page of the category lists, by key, as a render reads it."""
-    order, _ = offer_pages.price_order(category_id)
+    order, _ = prices.price_order(category_id)
     size = current_app.config["LIST_PAGE_SIZE"]
     return {price_page(category_id, sort, start // size + 1): ids[start:start + size]
             for sort, ids in ((sorts.PRICE, order), (sorts.PRICE_DESC, order[::-1]))
@@ -54,7 +53,7 @@ def by_price(category_id: int) -> dict[str, list[int]]:
 def price_for_place(sku: GoodsSKU, place: int) -> Decimal:
     """A price that puts ``sku`` at ``place`` cheapest first: between the other SKUs there
     (none of them on offer in this shop)."""
-    order, found = offer_pages.price_order(sku.category_id)
+    order, found = prices.price_order(sku.category_id)
     others = [found.by_sku[i].unit.total for i in order if i != sku.id]
     low = others[place - 1] if place else Decimal(0)
     price = ((low + others[place]) / 2).quantize(Decimal("0.01"))
@@ -98,7 +97,7 @@ def test_a_price_edit_rewrites_the_pages_its_sku_moved_over(sku, place, cheapest
     rewritten = reprice(sku, price_for_place(sku, place))
 
     listed_after = by_price(category)
-    assert offer_pages.price_order(category)[0].index(sku.id) == place
+    assert prices.price_order(category)[0].index(sku.id) == place
     moved = {price_page(category, sorts.PRICE, n) for n in cheapest_first} | {
         price_page(category, sorts.PRICE_DESC, n) for n in dearest_first}
     assert rewritten == ({str(PageKey.detail(sku.id))}
@@ -112,7 +111,7 @@ def test_a_price_edit_rewrites_the_pages_its_sku_moved_over(sku, place, cheapest
 def test_prices_edited_side_by_side_leave_no_page_stale(sku):
     """Two SKUs repriced in one commit, across each other and over every page: each one's
     places count the other where it is after the commit."""
-    order, _ = offer_pages.price_order(sku.category_id)
+    order, _ = prices.price_order(sku.category_id)
     cheap = db.session.get(GoodsSKU, order[2])
     cheap.price = price_for_place(cheap, 28)
     rewritten = reprice(sku, price_for_place(sku, 1))
