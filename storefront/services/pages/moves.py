@@ -67,12 +67,12 @@ def crossed(moves: Moves) -> set[str]:
 
 def _crossed(category_id: int, before: dict[int, Decimal], order: list[int],
              found: prices.Quotes) -> set[str]:
-    if not before.keys() <= found.by_sku.keys():  # one left the list since (that commit
-        return {tags.category_prices(category_id)}  # named its lists): none to spare
     key = {i: (q.unit.total, i) for i, q in found.by_sku.items()}
     size, length = current_app.config["LIST_PAGE_SIZE"], len(order)
     stale = set()
     for sku_id, price in before.items():
+        if sku_id not in key:  # off sale: listed nowhere, or taken off since by a commit
+            continue  # that named every list of its category itself
         now = order.index(sku_id)
         others = [key[i] for i in order if i != sku_id]
         was = rules.unit(price, found.by_sku[sku_id].offers).total

@@ -158,3 +158,11 @@ def assert_every_page_fresh() -> None:
         path = page_files.path_of(key)
         assert path.exists(), key
         assert path.read_text() == pages.rebuild(key).anonymous, key
+
+
+def test_a_price_edit_of_a_sku_off_sale_rewrites_no_page(sku):
+    """No page lists it, in any sort, nor shows its price."""
+    sku.is_on_sale = False
+    db.session.commit()
+    assert reprice(sku, price_for_place(sku, 3)) == set()
+    assert_every_page_fresh()
