@@ -28,7 +28,8 @@ from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
 from storefront.services.pages.keys import PageKey
 
-pytestmark = pytest.mark.parametrize("backend", ["embedded"])
+EMBEDDED = pytest.mark.parametrize("backend", ["embedded"])  # each test but one: the same
+# on both; the one reads the rows after the commit on MariaDB too
 
 
 @pytest.fixture
@@ -77,6 +78,7 @@ def price_page(category_id: int, sort: str, n: int) -> str:
     return str(PageKey.category_list(category_id, sort, n))
 
 
+@EMBEDDED
 @pytest.mark.parametrize(("place", "cheapest_first", "dearest_first"), [
     (24, {2, 3}, {1}),  # over the boundary: first on the third page (dearest first: 5th)
     (1, {1, 2}, {1, 2, 3}),  # to the cheapest end: over every page dearest first
@@ -119,6 +121,7 @@ def test_prices_edited_side_by_side_leave_no_page_stale(sku):
     assert_every_page_fresh()
 
 
+@EMBEDDED
 def test_a_price_set_on_a_row_not_loaded_rewrites_every_price_sorted_page(sku):
     """The price before is not known (nothing read it): every price-sorted page may have
     changed."""
@@ -130,6 +133,7 @@ def test_a_price_set_on_a_row_not_loaded_rewrites_every_price_sorted_page(sku):
     assert_every_page_fresh()
 
 
+@EMBEDDED
 def test_an_offer_still_reorders_every_price_sorted_page(sku):
     """An offer reprices a range of SKUs at once: its category's price tag still names
     every price-sorted page (services/offers/manage.py)."""
@@ -160,9 +164,30 @@ def assert_every_page_fresh() -> None:
         assert path.read_text() == pages.rebuild(key).anonymous, key
 
 
+@EMBEDDED
 def test_a_price_edit_of_a_sku_off_sale_rewrites_no_page(sku):
     """No page lists it, in any sort, nor shows its price."""
     sku.is_on_sale = False
     db.session.commit()
     assert reprice(sku, price_for_place(sku, 3)) == set()
+    assert_every_page_fresh()
+
+
+@EMBEDDED
+def test_a_sku_on_offer_is_placed_by_the_price_it_sells_at(sku):
+    """Half off the SKU alone: its place before and after are those of half its price."""
+    manage.create("Half off", percent=50, sku_ids=(sku.id,),
+                  starts=(prices.now() - timedelta(minutes=1)).isoformat(),
+                  ends=(prices.now() + timedelta(days=3)).isoformat())
+    category = sku.category_id
+    place = prices.price_order(category)[0].index(sku.id)
+    listed_before = by_price(category)
+    assert place == 14  # at its normal price it was 23rd: it moved (the offer's doing)
+    rewritten = reprice(sku, price_for_place(sku, 0) * 2)  # sells at the half
+    listed_after = by_price(category)
+    assert prices.price_order(category)[0].index(sku.id) == 0
+    changed = {key for key, ids in listed_after.items()
+               if ids != listed_before[key] or sku.id in ids}
+    assert {key for key in rewritten if key in listed_after} == changed
+    assert len(changed) < len(listed_after)
     assert_every_page_fresh()
