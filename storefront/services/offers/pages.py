@@ -100,13 +100,7 @@ def by_price(category_id: int, descending: bool, page: int, size: int,
     """One page of a category's on-sale SKUs by the price shoppers pay now: (cards, total,
     boundary). Offers reorder the list, so the order is the rule's, not the price column's:
     two queries for the order (the category's prices, their offers), one for the page."""
-    rows = db.session.execute(
-        select(GoodsSKU.id, GoodsSKU.price, GoodsSKU.goods_id, GoodsSKU.category_id)
-        .where(GoodsSKU.category_id == category_id, GoodsSKU.on_sale)).all()
-    at = prices.now()
-    found = prices.quotes([r._asdict() for r in rows], at)
-    now_price = {i: q.unit.total for i, q in found.by_sku.items()}
-    order = sorted(now_price, key=lambda i: (now_price[i], i))
+    order, found = prices.price_order(category_id)
     if descending:
         order.reverse()
     wanted = order[(page - 1) * size: page * size]

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storefront.extensions import db
-from storefront.models import Offer, offer_sku
+from storefront.models import GoodsSKU, Offer, offer_sku
 from storefront.services.offers import rules
 from storefront.services.offers.rules import LinePrice, Terms
 
@@ -130,3 +130,17 @@ def price_lines(lines: Iterable[tuple[Any, int]], at: datetime | None = None
     lines = list(lines)
     found = quotes([sku for sku, _ in lines], at)
     return {_get(sku, "id"): found.by_sku[_get(sku, "id")].line(count) for sku, count in lines}
+
+
+def price_order(category_id: int, session: Session | None = None
+                ) -> tuple[list[int], Quotes]:
+    """A category's on-sale SKUs cheapest first by the price paid now, ties by id (the
+    price sort's order: ``price-desc`` is its reverse), and their quotes. ``session``:
+    another than ``db.session`` (the page layer reads in one of its own after a commit,
+    services/pages/moves.py)."""
+    session = session or db.session
+    rows = session.execute(
+        select(GoodsSKU.id, GoodsSKU.price, GoodsSKU.goods_id, GoodsSKU.category_id)
+        .where(GoodsSKU.category_id == category_id, GoodsSKU.on_sale)).all()
+    found = quotes([r._asdict() for r in rows], now(), session)
+    return sorted(found.by_sku, key=lambda i: (found.by_sku[i].unit.total, i)), found

@@ -2,10 +2,12 @@
 
 Edits are noticed at each flush by one collector (``_collect``), whoever makes them: the
 admin, the CLI, the worker, a test. It notes on the session the tags of every row the flush
-added, changed or deleted (``tags.of_flushed``), the SKUs deleted and the rows search shows;
-rows written by SQL statements, which the session does not see (an order's stock updates),
-are noted with ``record_tags``. Nothing happens yet: before the commit the worker would
-still read the old rows. The ``after_commit`` listener then acts, in this order:
+added, changed or deleted (``tags.of_flushed``), the SKUs deleted, the rows search shows, and
+the SKUs whose price alone changed (``moves``: the price-sorted pages they crossed are
+counted after the commit); rows written by SQL statements, which the session does not see
+(an order's stock updates), are noted with ``record_tags``. Nothing happens yet: before the
+commit the worker would still read the old rows. The ``after_commit`` listener then acts, in
+this order:
 1. the cached pages carrying those tags are dropped (``page_cache.invalidate``);
 2. their files go, so nginx asks the app, which renders them from the committed rows: the
    page is fresh from this moment on;
@@ -49,7 +51,7 @@ from storefront.redis_store import acknowledged
 from storefront.services.cart import shopper, stock
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import renders, tags
+from storefront.services.pages import moves, renders, tags
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 
@@ -58,6 +60,7 @@ log = logging.getLogger(__name__)
 RECORD = "storefront_stale_tags"
 DELETED_SKUS = "storefront_deleted_skus"
 SEARCH_ROWS = "storefront_search_rows"
+PRICE_MOVES = "storefront_price_moves"
 
 
 def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()) -> None:
@@ -84,6 +87,9 @@ def _collect(session: Session, flush_context: object) -> None:
                *((o, "dirty") for o in session.dirty
                  if session.is_modified(o, include_collections=False)),
                *((o, "deleted") for o in session.deleted)]
+    moved = moves.of_flush(flushed)
+    if moved:  # a SKU repriced twice in the transaction: the price before the first stands
+        session.info[PRICE_MOVES] = {**moved, **session.info.get(PRICE_MOVES, {})}
     stale: set[str] = set()
     for obj, kind in flushed:
         stale |= tags.of_flushed(obj, kind)
@@ -105,6 +111,9 @@ def _after_commit(session: Session) -> None:
     if deleted:
         shopper.forget_skus(deleted)
     stale = session.info.pop(RECORD, None)
+    moved = session.info.pop(PRICE_MOVES, None)
+    if moved:  # counted now, from the rows as committed (services/pages/moves.py)
+        stale = (stale or set()) | moves.crossed(moved)
     if deleted or stale:
         # a SKU's stock or sale may have changed: the index headers count from goes now (no
         # header counts from a stale one); the worker builds it again (a full-table query)
@@ -126,6 +135,7 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(RECORD, None)
+    session.info.pop(PRICE_MOVES, None)
     session.info.pop(DELETED_SKUS, None)
     session.info.pop(SEARCH_ROWS, None)
 

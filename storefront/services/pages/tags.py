@@ -14,7 +14,9 @@ an edit re-renders only what it changed:
 - ``category-skus:<id>``: which SKUs a category lists (a SKU enters or leaves it): every
   list page of the category, in each sort;
 - ``category-prices:<id>``, ``category-sales:<id>``: the order of its lists sorted by price
-  (both ways) and by sales;
+  (both ways: an offer reprices a range of SKUs at once) and by sales. A SKU's own price
+  edit names only the price-sorted pages between its old and new place, by their ``page:``
+  tags (``price_moved``; services/pages/moves.py counts the places after the commit);
 - ``new-skus:<id>``: a category's "new arrivals" box (a SKU entered the category);
 - ``goods-skus:<id>``: which SKUs a product family has ("other specs");
 - ``goods:<id>``: a product family's own name and description;
@@ -31,6 +33,7 @@ an edit re-renders only what it changed:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
@@ -119,7 +122,10 @@ def _sku_edit(v: Values, changed: frozenset[str], obj: GoodsSKU) -> set[str]:
     stale = {SEARCH} | {sku(i) for i in ids}
     if "stock" in changed or changed is ANY:
         stale |= {sku_page(i) for i in ids}
-    if "price" in changed or changed is ANY:
+    # a price alone moves it within the price sorts: the pages it crossed (``price_moved``),
+    # or all of them when the price before is not known (set on a row not loaded); whatever
+    # else moves it there (ANY, a place) is its category's lists all the same
+    if "price" in changed and changed is not ANY and _old_price(obj) is None:
         stale |= {category_prices(i) for i in v("category_id")}
     if "sales" in changed or changed is ANY:
         stale |= {category_sales(i) for i in v("category_id")}
@@ -191,6 +197,28 @@ def of_flushed(obj: object, kind: str) -> set[str]:
     changed = frozenset(a.key for a in inspect(obj).attrs
                         if a.key != "updated_at" and a.history.has_changes())
     return of_edit(obj, changed or ANY)
+
+
+def price_moved(obj: object, kind: str) -> tuple[int, int, Decimal] | None:
+    """(id, category id, price before) of a SKU whose flush changed its price and nothing
+    that places it (it stays in the same list, which is as long as before), else None: the
+    price-sorted pages between its old and new place are stale, and only those (its card's
+    own tag finds the default and sales sorts' page holding it)."""
+    if kind != "dirty" or not isinstance(obj, GoodsSKU):
+        return None
+    attrs = inspect(obj).attrs
+    if any(attrs[c].history.has_changes() for c in _PLACE):
+        return None
+    before = _old_price(obj)
+    return None if before is None else (obj.id, obj.category_id, before)
+
+
+def _old_price(obj: GoodsSKU) -> Decimal | None:
+    """The price before its pending or flushed change (None: unchanged, or not known)."""
+    history = inspect(obj).attrs["price"].history
+    if not history.has_changes() or not history.deleted or history.deleted[0] is None:
+        return None
+    return Decimal(str(history.deleted[0]))
 
 
 def _values(obj: object, attr: str) -> set[int]:
