@@ -2,15 +2,18 @@
 bench/catalogue_size.py grew, whose page files are all there (written, or copies).
 
 A page's tags are in Redis only once it was rendered (a copy carries none), so first every
-page that can show one category's SKUs is rendered: the homepage, the category's list pages
-in each sort, its SKUs' pages (a SKU's card is on no other page). Then, on that category:
-- **per kind of edit** (devtools/page_edits.py, tasks inline in this process): the pages
+page that can show the SKUs of ``CATEGORIES`` categories is rendered: the homepage, the
+categories' list pages in each sort, their SKUs' pages (a SKU's card is on no other page).
+Then:
+- **per kind of edit**, on the first category (devtools/page_edits.py, tasks inline in
+  this process): the pages
   made stale and the files written again. But the category rename: it makes every page
   stale (the nav), and its inline warm would write all of them, so it runs last, with its
   tasks queued to no worker, and its rewrite is the warm's (counted, not run);
 - **commit -> every affected file fresh**, with a real Celery worker (bench/procs.py, as
-  bench/saves.py): ``SAVES`` price edits, one every ``GAP_S``, each of another SKU of the
-  category (the common edit). A save's affected pages are the ones carrying the tags its
+  bench/saves.py): ``SAVES`` price edits, one every ``GAP_S``, each of another SKU, of the
+  categories in turn (the common edit; run with one category, every save re-stales the
+  same price-sorted lists). A save's affected pages are the ones carrying the tags its
   edit touches (``tags.of_edit``), read from Redis before the saves; its files are fresh
   once each of those pages has an ``.html`` (written last of its files) whose mtime, the
   moment its render began to read (``files.write``), is past the moment just before the
@@ -39,11 +42,13 @@ from devtools import page_edits
 from storefront import redis_keys
 from storefront.extensions import db, redis_store
 from storefront.models import GoodsSKU
+from storefront.services import catalog
 from storefront.services.pages import files as page_files
 from storefront.services.pages import render as pages
 from storefront.services.pages import tags
 
 SAVES, GAP_S, TIMEOUT_S, POLL_S = 60, 1.0, 10.0, 0.01
+CATEGORIES = 5
 P99_TARGET_S = 2.0
 RENAME = "category rename"
 
@@ -51,8 +56,10 @@ RENAME = "category rename"
 def measure(shop: Shop, app: Flask) -> dict[str, Any]:
     with app.app_context():
         sku_id = page_edits.plain_sku()
-        category_id = db.session.get(GoodsSKU, sku_id).category_id
-        shown = shown_pages(category_id)
+        first = db.session.get(GoodsSKU, sku_id).category_id
+        chosen = [first, *(c["id"] for c in catalog.list_categories() if c["id"] != first)]
+        category_ids = chosen[:CATEGORIES]
+        shown = shown_pages(set(category_ids))
         started = time.monotonic()
         rendered = sum(pages.publish(key) for key in shown)
         render_s = time.monotonic() - started
@@ -62,22 +69,24 @@ def measure(shop: Shop, app: Flask) -> dict[str, Any]:
         costs = {kind: vars(page_edits.cost_of(edit)) for kind, edit in kinds.items()
                  if kind != RENAME}
     with app.app_context():
-        fresh = timed_saves(shop, category_id)
+        fresh = timed_saves(shop, category_ids)
         # last: with no worker left, its warm stays queued (the shop's queue is dropped)
         costs[RENAME] = {**vars(page_edits.cost_of(page_edits.edits(sku_id)[RENAME])),
                          "by_warm": len(list(pages.catalogue_keys())),
                          "warm_per_s": current_app.config["PAGE_WARM_PER_SECOND"]}
-    return {"category_id": category_id, "sku_id": sku_id, "rendered": rendered,
+    return {"category_ids": category_ids, "sku_id": sku_id, "rendered": rendered,
             "render_s": render_s, "edits": costs, "saves": fresh,
             "met": fresh["p99_s"] is not None and fresh["p99_s"] <= P99_TARGET_S}
 
 
-def shown_pages(category_id: int) -> list[str]:
-    """Every page that shows a SKU of the category: the homepage, its lists, its SKUs'."""
+def shown_pages(category_ids: set[int]) -> list[str]:
+    """Every page that shows a SKU of these categories: the homepage, their lists, their
+    SKUs' pages."""
     skus = {f"goods:{i}" for i in db.session.scalars(
-        select(GoodsSKU.id).where(GoodsSKU.category_id == category_id))}
+        select(GoodsSKU.id).where(GoodsSKU.category_id.in_(category_ids)))}
+    lists = tuple(f"list:{i}:" for i in category_ids)
     return [key for key in pages.catalogue_keys()
-            if key == pages.HOME or key in skus or key.startswith(f"list:{category_id}:")]
+            if key == pages.HOME or key in skus or key.startswith(lists)]
 
 
 @dataclass
@@ -90,16 +99,19 @@ class Save:
     pending: set[str] = field(default_factory=set)
 
 
-def timed_saves(shop: Shop, category_id: int) -> dict[str, Any]:
-    """``SAVES`` price edits of the category's SKUs, one every ``GAP_S``, with a real worker;
-    commit -> every affected file fresh, per save."""
-    skus = list(db.session.scalars(select(GoodsSKU.id).where(
-        GoodsSKU.category_id == category_id, GoodsSKU.on_sale).order_by(GoodsSKU.id)))
+def timed_saves(shop: Shop, category_ids: list[int]) -> dict[str, Any]:
+    """``SAVES`` price edits of the categories' SKUs in turn, one every ``GAP_S``, with a
+    real worker; commit -> every affected file fresh, per save."""
     # a fair sample: a category's newest SKUs are on all its SKUs' pages ("new arrivals"),
     # its tiles on the homepage
-    chosen = random.Random(22).sample(skus, min(SAVES, len(skus)))  # noqa: S311
-    plan = [Save(sku_id, affected(sku_id)) for sku_id in
-            (chosen[n % len(chosen)] for n in range(SAVES))]
+    sample = random.Random(22)  # noqa: S311 -- a sample, not a secret
+    each = -(-SAVES // len(category_ids))
+    samples = [sample.sample(skus, min(each, len(skus))) for skus in (
+        list(db.session.scalars(select(GoodsSKU.id).where(
+            GoodsSKU.category_id == c, GoodsSKU.on_sale).order_by(GoodsSKU.id)))
+        for c in category_ids)]
+    turns = [skus[n % len(skus)] for n in range(each) for skus in samples]
+    plan = [Save(sku_id, affected(sku_id)) for sku_id in turns[:SAVES]]
     with ExitStack() as stack:
         worker = procs.worker(stack, shop)
         before = sum(saves.renders(worker.log_path).values())
@@ -175,13 +187,14 @@ def line(found: dict[str, Any]) -> str:
     fresh = found["saves"]
     n = fresh["pages"]
     p50, p99 = fresh["p50_s"], fresh["p99_s"]
-    return (f"Edits at this size, on category {found['category_id']} (the {found['rendered']} "
-            f"pages that show its SKUs rendered first, homepage included, in "
-            f"{found['render_s']:.0f} s): {each}; "
+    return (f"Edits at this size (the {found['rendered']:,} pages that show the SKUs of "
+            f"{len(found['category_ids'])} categories rendered first, homepage included, in "
+            f"{found['render_s']:.0f} s), on one category: {each}; "
             f"{RENAME} {rename['stale']:,} stale, every page written again by the warm "
             f"({rename['by_warm']:,} pages at {rename['warm_per_s']}/s, not run). Commit -> "
             f"every affected file fresh, {fresh['saves']} price saves {fresh['gap_s']:.0f} s "
-            f"apart with a real worker (of SKUs sampled from the category: "
+            f"apart with a real worker (SKUs sampled from the {len(found['category_ids'])} "
+            f"categories in turn: "
             f"{n['min']}-{n['max']} pages each, median {n['median']:.0f}, {n['with_home']} with "
             f"the homepage; {fresh['renders']} renders in all): p50 "
             f"{'-' if p50 is None else f'{p50:.2f}'} s, p99 "
