@@ -6,10 +6,10 @@ page that can show the SKUs of ``CATEGORIES`` categories is rendered: the homepa
 categories' list pages in each sort, their SKUs' pages (a SKU's card is on no other page).
 Then:
 - **per kind of edit**, on the first category (devtools/page_edits.py, tasks inline in
-  this process): the pages
-  made stale and the files written again. But the category rename: it makes every page
-  stale (the nav), and its inline warm would write all of them, so it runs last, with its
-  tasks queued to no worker, and its rewrite is the warm's (counted, not run);
+  this process): the pages made stale and the files written again. But the category
+  rename: it makes every page stale (the nav), and its inline warm would write all of
+  them, so it runs last, with its tasks queued to no worker, and its rewrite is the
+  warm's (counted, not run);
 - **commit -> every affected file fresh**, with a real Celery worker (bench/procs.py, as
   bench/saves.py): ``SAVES`` price edits, one every ``GAP_S``, each of another SKU, of the
   categories in turn (the common edit; run with one category, every save re-stales the
