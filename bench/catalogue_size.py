@@ -15,6 +15,9 @@ with ``seed(categories, skus_per_category)``, as ``flask seed-demo --categories 
   is not in it (their wall time is, in ``wall``). Per hour: the mean times the sweeps an hour
   takes (3600 / ``INDEX_SAFETY_NET_SECONDS``), plus the stock index the sweep builds when it
   is about to expire (every third sweep: ``stock.rebuild`` timed on its own, 3 times).
+- **Item 2's figures at this size** (bench/size_edits.py, after the sweeps): per kind of
+  edit, the pages made stale and the files written again; commit -> every affected file
+  fresh while staff save an edit a second, with a real Celery worker.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import update
 
+from bench import size_edits
 from bench.shop import Shop, migrate
 from storefront.demo import seed
 from storefront.extensions import db
@@ -64,6 +68,7 @@ def measure(shop: Shop, app: Flask, categories: int = CATEGORIES, skus: int = SK
         runs = [_sweep_once() for _ in range(SWEEPS)]
         builds = [_cpu(stock.rebuild) for _ in range(3)]
         period = app.config["INDEX_SAFETY_NET_SECONDS"]
+    edits = size_edits.measure(shop, app)
     per_hour = (sum(r["cpu_s"] for r in runs) / len(runs) * 3600 / period
                 + sum(builds) / len(builds) * 3600 / _build_every(period))
     return {"stock_build_cpu_s": builds, "stock_builds_per_hour": 3600 / _build_every(period),
@@ -71,6 +76,7 @@ def measure(shop: Shop, app: Flask, categories: int = CATEGORIES, skus: int = SK
             "pages": len(keys), "warm": {k: v for k, v in warm.items() if k != "written"},
             "disk": disk, "sweeps": runs, "period_s": period,
             "sweep_cpu_s_per_hour": per_hour, "sweep_core_percent": per_hour / 36,
+            "edits": edits,
             "met": per_hour / 36 < 1.0 and all(r["written"] == 0 for r in runs)}
 
 
@@ -165,4 +171,5 @@ def line(result: dict[str, Any]) -> str:
             f"{', '.join(f'{c:.2f}' for c in result['stock_build_cpu_s'])} s CPU each. Every "
             f"{result['period_s']} s that is {result['sweep_cpu_s_per_hour']:.0f} CPU s an hour, "
             f"{result['sweep_core_percent']:.2f} % of one core (target < 1 %: "
-            f"{'yes' if result['met'] else 'NO'}; MariaDB's side of the queries not counted).")
+            f"{'yes' if result['met'] else 'NO'}; MariaDB's side of the queries not counted). "
+            + size_edits.line(result["edits"]))

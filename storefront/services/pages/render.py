@@ -18,6 +18,7 @@ outlives the edit that changed it, on any node, with nothing to clear (README, "
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -29,7 +30,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import current_app, g, render_template, url_for
+from flask import current_app, g, get_template_attribute, render_template, url_for
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from storefront.extensions import db
@@ -198,11 +200,33 @@ def _render(key: str, template: str, data: Callable[[], dict[str, Any] | None],
         values = offer_pages.priced(data())
         if values is None:
             return None
+        if values.get("categories"):
+            values["nav_markup"] = _nav(values)
         g.shared_page = True  # the visitor's parts inert, for the browser or nginx to fill
         html = _unindented(render_template(template, **values))
     return Entry(key=key, html=html,
                  tags=(tags.page(key), *values["tags"]), built_at=time.time(),
                  fresh_until=values["price_boundary"])
+
+
+def _nav(values: dict[str, Any]) -> Markup:
+    """The category bar of a page about to be rendered, as ``_nav_markup`` keeps it."""
+    own = values.get("category")
+    return _nav_markup(tuple((c["id"], c["name"], c["logo"]) for c in values["categories"]),
+                       own["id"] if own else None)
+
+
+# At 300 categories the bar was a third of a product or list page's render: 300 links, each
+# through url_for, twice a page (bench/results/latest.md). Its markup depends on nothing but
+# the categories' ids, names and logos and the page's own category (each page renders as
+# nobody at the same address root), so it is rendered once per such pair and kept: a few
+# pairs, as the worker renders a category's pages together. A rename is a new pair.
+@functools.lru_cache(maxsize=16)
+def _nav_markup(categories: tuple[tuple[int, str, str | None], ...],
+                active_id: int | None) -> Markup:
+    bar = get_template_attribute("_macros.html", "category_nav")
+    return bar([{"id": i, "name": name, "logo": logo} for i, name, logo in categories],
+               active_id)
 
 
 def _nobody_at(url: str) -> dict[str, Any]:
