@@ -15,13 +15,9 @@ this order:
    other nodes, a CDN) hear of it once, with the search rows the commit changed.
 ``after_rollback`` forgets the record. If Redis cannot say which pages carry the tags, every
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
-leave shoppers' carts and histories after the commit too, and the index of what can be
-bought (``stock``) is dropped and built again by the worker. The worker updates the search
-index after the commit (``search_index.update``; a record of everything rebuilds it).
-
-Renders coalesce (``renders``): stale keys gather in a Redis set and one task, queued at
-most once per ``COALESCE_SECONDS``, renders what has gathered, so a burst of saves costs a
-few renders.
+leave shoppers' carts and histories after the commit too; the index of what can be bought
+(``stock``) is dropped and built again by the worker, which updates the search index too
+(``search_index.update``). Renders coalesce: one task a ``renders.COALESCE_SECONDS``.
 
 Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
 target): each node has page files of its own, so steps 2 and 3 happen on every node. The
@@ -57,10 +53,9 @@ from storefront.services.search import index as search_index
 
 log = logging.getLogger(__name__)
 
-RECORD = "storefront_stale_tags"
-DELETED_SKUS = "storefront_deleted_skus"
-SEARCH_ROWS = "storefront_search_rows"
-PRICE_MOVES = "storefront_price_moves"
+# what a transaction's flushes noted on its session, for its commit
+RECORD, DELETED_SKUS = "storefront_stale_tags", "storefront_deleted_skus"
+SEARCH_ROWS, PRICE_MOVES = "storefront_search_rows", "storefront_price_moves"
 
 
 def record_tags(session: Session, stale: Iterable[str], search_skus: Iterable[int] = ()) -> None:
@@ -134,10 +129,8 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(RECORD, None)
-    session.info.pop(PRICE_MOVES, None)
-    session.info.pop(DELETED_SKUS, None)
-    session.info.pop(SEARCH_ROWS, None)
+    for noted in (RECORD, PRICE_MOVES, DELETED_SKUS, SEARCH_ROWS):
+        session.info.pop(noted, None)
 
 
 def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int],
