@@ -15,8 +15,8 @@ from storefront.web.headers import SECURITY_HEADERS, content_security_policy, pa
 ROOT = Path(__file__).resolve().parents[2]
 # the locations that send a page file themselves, per config
 PAGE_LOCATIONS = {
-    "deploy/nginx.conf": ["~ ^/(?:(?<sf_kind>goods|list)/(?<sf_id>[1-9][0-9]*)|index|)$",
-                          "@personal"],
+    "deploy/nginx.conf": ["= /", "= /index", "~ ^/goods/(?<sf_id>[1-9][0-9]*)$",
+                          "~ ^/list/(?<sf_id>[1-9][0-9]*)$", "@personal"],
     "bench/nginx_floor.conf": ["/"],
 }
 ADD_HEADER = re.compile(r'^\s*add_header\s+([\w-]+)\s+"([^"]*)"\s+always;', re.M)
