@@ -4,9 +4,10 @@ A page key is how the page layer names a page everywhere it goes: the cache entr
 sets (``str(key)``: ``home``, ``goods:<sku id>``, ``list:<category id>:<sort>:<page>``), the
 canonical address nginx maps to a file (``key.url``), and that file's name under
 ``STATIC_PAGES_DIR`` without its suffix (``key.stem``: ``index``, ``goods/<id>``,
-``list/<category>/<sort>-<page>``). deploy/nginx.conf's ``$sf_page`` and ``$sf_surrogate_key``
-maps spell the same formats in regexes; tests/services/pages/test_page_keys.py sends keys
-through them.
+``list/<category>/<sort>-<page>``). deploy/nginx.conf spells the same formats again: its
+``$sf_page`` map, and its page locations' file names and Surrogate-Key lines (with the
+``$sf_list`` and ``$sf_list_tag`` maps of a list's query); tests/services/pages/
+test_page_keys.py sends keys through them.
 """
 
 from __future__ import annotations
