@@ -70,6 +70,9 @@ def instructions(template: Path, values: dict[str, str], path: str, requests: in
                 break
             except subprocess.TimeoutExpired:
                 continue
+        else:
+            proc.kill()  # no count then: the totals are written on exit
+            proc.wait()
     totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
     if totals is None:
         raise RuntimeError(f"no totals in {out}")
