@@ -17,7 +17,8 @@ this order:
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 leave shoppers' carts and histories after the commit too; the index of what can be bought
 (``stock``) is dropped and built again by the worker, which updates the search index too
-(``search_index.update``). Renders coalesce: one task a ``renders.COALESCE_SECONDS``.
+(``search_index.update``). Renders, search updates and stock builds coalesce: one task of
+each a ``renders.COALESCE_SECONDS``, however many commits.
 
 Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
 target): each node has page files of its own, so steps 2 and 3 happen on every node. The
@@ -120,17 +121,28 @@ def _after_commit(session: Session) -> None:
     searched = search_items(rows, everything) if rows else set()
     if stale or searched:
         make_fresh(stale or set(), searched)  # first: the pages are what a shopper waits for
-    if deleted or stale:
-        renders.send_task("storefront.tasks.rebuild_stock")
-    if rows:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
-        renders.send_task("storefront.tasks.update_search",
-                          args=[*(sorted(ids) for ids in rows), everything])
+    if deleted or stale:  # one build per COALESCE_SECONDS, however many commits
+        renders.queue_once(renders.STOCK)
+    if searched:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
+        schedule_search(searched)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     for noted in (RECORD, PRICE_MOVES, DELETED_SKUS, SEARCH_ROWS):
         session.info.pop(noted, None)
+
+
+def schedule_search(items: set[str]) -> None:
+    """This node's worker updates its index for ``items`` (``search_items``) with whatever
+    gathers meanwhile (``renders.SEARCH``); Redis down: in a task of their own."""
+    if not renders.gather(renders.SEARCH, items):
+        renders.send_task(renders.SEARCH.task, args=[*map(sorted, _search_rows(items)),
+                                                     SEARCH + EVERYTHING in items])
+
+
+def update_items(items: set[str]) -> None:
+    update_search(*_search_rows(items), everything=SEARCH + EVERYTHING in items)
 
 
 def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int],
@@ -246,8 +258,10 @@ def catch_up(before_serving: bool = False) -> bool:
     elif keys:
         page_files.remove(keys)
         renders.schedule_render(keys)
-    if searched:
-        update_search(*_search_rows(searched), everything=SEARCH + EVERYTHING in searched)
+    if searched and before_serving:  # its index is current before it serves
+        update_items(searched)
+    elif searched:  # its worker's, with what gathers meanwhile (this node's own commits too)
+        schedule_search(searched)
     # what the next read's overlap will show again, so that it is not removed twice
     _note_read(now, [item for item in logged if float(item.split("|", 1)[0])
                      >= now - OVERLAP_SECONDS])

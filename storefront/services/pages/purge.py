@@ -65,8 +65,8 @@ class Nobody:
 
 
 class LocalFiles(Nobody):
-    """One machine: its own worker writes the pages again (its search index is updated in
-    the committing process)."""
+    """One machine: its own worker writes the pages again (and updates its search index:
+    freshness queues that for every target)."""
 
     def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         if pages is None:
