@@ -87,8 +87,8 @@ def sweep_pages() -> int:
 @shared_task(**RETRY)
 def rebuild_stock() -> None:
     """After catalogue commits: the index headers count carts by, from one query (a build
-    that read before a later commit is thrown away: services/cart/stock.py). Queued once per
-    COALESCE_SECONDS (renders.STOCK); a commit from now on queues another."""
+    that read before a later commit is thrown away: services/cart/stock.py). Queued only when
+    none waits to start (renders.STOCK): a commit from now on queues another."""
     renders.started(renders.STOCK)
     stock.rebuild()
 

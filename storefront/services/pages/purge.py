@@ -5,7 +5,7 @@ implementations, and the choice made at start instead of an ``if`` at every call
 After a commit, freshness has dropped the cached pages and removed this node's files; then
 it tells each chosen target once, with everything the commit made stale:
 - ``pages``: the stale page keys (``None``: every page);
-- ``search``: the search rows that changed (``freshness.search_items``), for the nodes'
+- ``search``: the search rows that changed (``search_rows.items``), for the nodes'
   search indexes.
 At a price boundary (services/offers/schedule.py) each node's guard has removed its own
 files of the pages whose prices changed; it tells each target ``boundary(pages)``.

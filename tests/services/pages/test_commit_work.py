@@ -93,14 +93,15 @@ def edit_everything_in_turn(shop, saves: int) -> None:
 
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)
-def test_a_burst_of_saves_queues_one_stock_build_and_one_search_update(queued_app):
+def test_saves_while_the_worker_is_behind_queue_one_stock_build_and_one_search_update(
+        queued_app):
     shop = factories.small_shop()
     db.session.commit()
     search_index.reindex()
     stock.rebuild()
     run_queued(queued_app)
 
-    edit_everything_in_turn(shop, 9)  # within one coalescing window: no worker has started
+    edit_everything_in_turn(shop, 9)  # the worker is behind: no task of theirs has started
 
     ran = run_queued(queued_app)
     assert ran.count("storefront.tasks.rebuild_stock") == 1

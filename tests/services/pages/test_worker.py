@@ -6,7 +6,6 @@ no file (nginx asks the app), so no visitor waits for the worker to see an edit.
 from __future__ import annotations
 
 import math
-import re
 import signal
 import time
 from decimal import Decimal
@@ -124,12 +123,6 @@ def test_a_burst_of_50_saves_coalesces_into_a_few_renders(app, shop, worker):
     bound = min(25, max(5, math.ceil(burst / render_queue.COALESCE_SECONDS) + 1))
     assert 1 <= count <= bound
     assert "59.50" in page.read_text()
-    # the stock index and the search index too: a build and an update per window, not 50
-    for task in ("rebuild_stock", "update_search"):
-        runs = len(re.findall(rf"task=storefront\.tasks\.{task} id=\S+ event=start",
-                              worker.read_text()))
-        print(f"{task} for the burst: {runs}")
-        assert 1 <= runs <= bound
 
 
 @pytest.fixture
