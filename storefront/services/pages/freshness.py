@@ -251,10 +251,8 @@ def catch_up(before_serving: bool = False) -> bool:
     elif keys:
         page_files.remove(keys)
         renders.schedule_render(keys)
-    if searched and before_serving:  # its index is current before it serves
+    if searched:  # here, in the listener: the worker may be busy with a warm for minutes
         update_items(searched)
-    elif searched:  # its worker's, with what gathers meanwhile (this node's own commits too)
-        search_rows.schedule(searched)
     # what the next read's overlap will show again, so that it is not removed twice
     _note_read(now, [item for item in logged if float(item.split("|", 1)[0])
                      >= now - OVERLAP_SECONDS])

@@ -3,8 +3,8 @@ search rows; the stock index is a flag alone) and one task does what has gathere
 queued only when none is waiting to start, so a burst of saves, or a worker that is behind,
 costs a few renders, a few search updates and a few stock builds, not one of each a save.
 Renders wait ``COALESCE_SECONDS`` for the rest of a burst; the search update and the stock
-build start at once (another node's search finds an edit within a second; a header that
-finds the stock index dropped builds it itself meanwhile, 0.2-0.6 s at 30,000 SKUs).
+build start at once (search finds an edit within a second; a header that finds the stock
+index dropped builds it itself meanwhile, 0.2-0.6 s at 30,000 SKUs).
 ``send_task`` queues any task by name (services never import the tasks module, which
 imports them) and waits for a replica to hold it.
 """

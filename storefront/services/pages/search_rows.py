@@ -1,8 +1,10 @@
 """The search rows a commit changed, as the page layer carries them: items
-``search:<kind>:<id>`` (``search:*``: rebuild it all). They ride in the cluster's log with
-the stale pages (``freshness.announce``), and gather in this node's queue of search updates
-(``renders.SEARCH``): each node keeps an index of its own (services/search/index.py), and one
-task of its worker updates it for whatever gathered while it waited to start.
+``search:<kind>:<id>`` (``search:*``: rebuild it all). Each node keeps an index of its own
+(services/search/index.py). The committing node's rows gather in its queue of search updates
+(``renders.SEARCH``): one task of its worker updates the index for whatever gathered while it
+waited to start. They ride in the cluster's log with the stale pages too
+(``freshness.announce``), from which every node's listener updates its own index at once
+(``freshness.catch_up``: its worker may be busy with a warm).
 """
 
 from __future__ import annotations
