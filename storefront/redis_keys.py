@@ -117,7 +117,9 @@ def page_changes() -> str:
 
 def page_renders(name: str) -> str:
     """This node's render queue: ``pending``, ``queued``, ``rendering:<task id>``,
-    ``missing:<page key>`` (a page served without its file, queued once)."""
+    ``missing:<page key>`` (a page served without its file, queued once); its search
+    updates: ``search:pending``, ``search:queued``, ``search:updating:<task id>``; its stock
+    builds: ``stock:queued`` (services/pages/renders.py)."""
     node = current_app.config["NODE_NAME"]
     return _data(f"pages:{node + ':' if node else ''}{name}")
 

@@ -86,17 +86,26 @@ def sweep_pages() -> int:
 
 @shared_task(**RETRY)
 def rebuild_stock() -> None:
-    """After a catalogue commit: the index headers count carts by, from one query (a build
-    that read before a later commit is thrown away: services/cart/stock.py)."""
+    """After catalogue commits: the index headers count carts by, from one query (a build
+    that read before a later commit is thrown away: services/cart/stock.py). Queued only when
+    none waits to start (renders.STOCK): a commit from now on queues another."""
+    renders.started(renders.STOCK)
     stock.rebuild()
 
 
-@shared_task(**RETRY)
-def update_search(sku_ids: list[int], goods_ids: list[int], category_ids: list[int],
+@shared_task(bind=True, **RETRY)
+def update_search(self: Task, sku_ids: list[int] | None = None,
+                  goods_ids: list[int] | None = None, category_ids: list[int] | None = None,
                   everything: bool = False) -> None:
-    """After a commit: this node's search index, for the rows it changed (the write waits up
-    to search_index.WRITER_WAIT for a rebuild holding the lock)."""
-    freshness.update_search(set(sku_ids), set(goods_ids), set(category_ids), everything)
+    """After commits: this node's search index, for the rows they changed, gathered in Redis
+    (renders.SEARCH), or those given when Redis was down (the write waits up to
+    search_index.WRITER_WAIT for a rebuild holding the lock)."""
+    if sku_ids is None:
+        freshness.update_items(set(renders.take(renders.SEARCH, self.request.id)))
+        renders.finish(renders.SEARCH, self.request.id)
+    else:
+        freshness.update_search(set(sku_ids), set(goods_ids or ()), set(category_ids or ()),
+                                everything)
 
 
 @shared_task(**RETRY)

@@ -9,8 +9,9 @@ its count is not above that stock (``COUNT_BUYABLE``, the one spelling of the ru
 
 Kept fresh the way pages are: any catalogue commit (``freshness``) drops the hash and bumps a
 version at once (``forget``), and the worker builds it again with one query
-(``tasks.rebuild_stock``); a build is thrown away if another commit came in between (WATCH
-on the version). The worker's sweep (beat, every minute)
+(``tasks.rebuild_stock``, queued only when no build waits to start: ``renders.STOCK``); a
+build is thrown away if another commit came in between (WATCH on the version), and
+that commit has queued the next. The worker's sweep (beat, every minute)
 builds it too when it is missing or about to expire, so pages never pay for it in the steady
 state; a reader that finds it
 missing (Redis restarted empty) builds it once. The TTL bounds whatever a lost drop (Redis

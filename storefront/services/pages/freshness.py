@@ -17,7 +17,8 @@ this order:
 page file goes: slower pages for a while, never stale ones. SKUs deleted in the transaction
 leave shoppers' carts and histories after the commit too; the index of what can be bought
 (``stock``) is dropped and built again by the worker, which updates the search index too
-(``search_index.update``). Renders coalesce: one task a ``renders.COALESCE_SECONDS``.
+(``search_index.update``). Renders, search updates and stock builds coalesce (``renders``):
+one task of each waits to start, however many commits.
 
 Several web nodes (``PAGES_BROADCAST_QUEUE`` set, deploy/cluster.py; purge's ``cluster``
 target): each node has page files of its own, so steps 2 and 3 happen on every node. The
@@ -47,7 +48,7 @@ from storefront.redis_store import acknowledged
 from storefront.services.cart import shopper, stock
 from storefront.services.pages import cache as page_cache
 from storefront.services.pages import files as page_files
-from storefront.services.pages import moves, renders, tags
+from storefront.services.pages import moves, renders, search_rows, tags
 from storefront.services.pages.keys import PageKey
 from storefront.services.search import index as search_index
 
@@ -117,20 +118,24 @@ def _after_commit(session: Session) -> None:
     everything = bool(stale and tags.ALL in stale)
     rows = rows or ((set(), set(), set()) if everything else None)
     # the other nodes' indexes hear of the rows in the same announcement as the pages
-    searched = search_items(rows, everything) if rows else set()
+    searched = search_rows.items(rows, everything) if rows else set()
     if stale or searched:
         make_fresh(stale or set(), searched)  # first: the pages are what a shopper waits for
-    if deleted or stale:
-        renders.send_task("storefront.tasks.rebuild_stock")
-    if rows:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
-        renders.send_task("storefront.tasks.update_search",
-                          args=[*(sorted(ids) for ids in rows), everything])
+    if deleted or stale:  # one build waits to start, however many commits
+        renders.queue_once(renders.STOCK)
+    if searched:  # the worker writes the index: the write may wait WRITER_WAIT for its lock
+        search_rows.schedule(searched)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     for noted in (RECORD, PRICE_MOVES, DELETED_SKUS, SEARCH_ROWS):
         session.info.pop(noted, None)
+
+
+def update_items(found: set[str]) -> None:
+    """``update_search`` for items as ``search_rows`` spells them."""
+    update_search(*search_rows.rows_of(found), everything=search_rows.ALL in found)
 
 
 def update_search(sku_ids: set[int], goods_ids: set[int], category_ids: set[int],
@@ -237,42 +242,21 @@ def catch_up(before_serving: bool = False) -> bool:
         if before_serving:
             page_files.remove_all()
         return before_serving
-    searched = {k for k in keys if k.startswith(SEARCH)}
+    searched = {k for k in keys if k.startswith(search_rows.PREFIX)}
     keys -= searched
     if EVERYTHING in keys:  # the node starts afresh: its search index too
-        searched = {SEARCH + EVERYTHING}
+        searched = {search_rows.ALL}
         page_files.remove_all()
         renders.schedule_warm()
     elif keys:
         page_files.remove(keys)
         renders.schedule_render(keys)
-    if searched:
-        update_search(*_search_rows(searched), everything=SEARCH + EVERYTHING in searched)
+    if searched:  # here, in the listener: the worker may be busy with a warm for minutes
+        update_items(searched)
     # what the next read's overlap will show again, so that it is not removed twice
     _note_read(now, [item for item in logged if float(item.split("|", 1)[0])
                      >= now - OVERLAP_SECONDS])
     return bool(keys or searched)
-
-
-# Search rows ride in the same log, as "search:<kind>:<id>" ("search:*": rebuild it all):
-# each node keeps an index of its own (services/search/index.py) and updates it from there.
-SEARCH = "search:"
-_KINDS = ("sku", "goods", "category")
-
-
-def search_items(rows: tuple[set[int], set[int], set[int]], everything: bool) -> set[str]:
-    if everything:
-        return {SEARCH + EVERYTHING}
-    return {f"{SEARCH}{kind}:{i}" for kind, ids in zip(_KINDS, rows, strict=True) for i in ids}
-
-
-def _search_rows(items: set[str]) -> tuple[set[int], set[int], set[int]]:
-    rows: tuple[set[int], set[int], set[int]] = (set(), set(), set())
-    for item in items:
-        kind, _, number = item[len(SEARCH):].partition(":")
-        if kind in _KINDS and number.isdigit():
-            rows[_KINDS.index(kind)].add(int(number))
-    return rows
 
 
 def _redis_now(client: redis.Redis) -> float:

@@ -5,7 +5,7 @@ implementations, and the choice made at start instead of an ``if`` at every call
 After a commit, freshness has dropped the cached pages and removed this node's files; then
 it tells each chosen target once, with everything the commit made stale:
 - ``pages``: the stale page keys (``None``: every page);
-- ``search``: the search rows that changed (``freshness.search_items``), for the nodes'
+- ``search``: the search rows that changed (``search_rows.items``), for the nodes'
   search indexes.
 At a price boundary (services/offers/schedule.py) each node's guard has removed its own
 files of the pages whose prices changed; it tells each target ``boundary(pages)``.
@@ -65,8 +65,8 @@ class Nobody:
 
 
 class LocalFiles(Nobody):
-    """One machine: its own worker writes the pages again (its search index is updated in
-    the committing process)."""
+    """One machine: its own worker writes the pages again (and updates its search index:
+    freshness queues that for every target)."""
 
     def purge(self, pages: set[str] | None, search: set[str], files_here: bool = True) -> None:
         if pages is None:

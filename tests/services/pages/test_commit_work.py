@@ -76,3 +76,73 @@ def test_the_worker_builds_the_stock_index_and_writes_the_search_index(queued_ap
     assert redis_store.client.hget(redis_keys.buyable(), str(shop.apples)) == "10"
     assert search.ranked_ids("braeburn") == [shop.apples]
 
+
+
+NAMES = ["Cortland", "Braeburn", "Jonagold", "Honeycrisp", "Pippin", "Russet", "Kanzi",
+         "Elstar", "Topaz"]
+
+
+def edit_everything_in_turn(shop, saves: int) -> None:
+    """Staff save ``saves`` edits in a row, each its own commit: names and stock of the
+    on-sale SKUs in turn (each save changes the stock index and the search index)."""
+    skus = [shop.apples, shop.apples_big, shop.prawns]
+    for n in range(saves):
+        sku = db.session.get(GoodsSKU, skus[n % len(skus)])
+        sku.name, sku.stock = f"{NAMES[n]} 500g", 20 + n
+        db.session.commit()
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_saves_while_the_worker_is_behind_queue_one_stock_build_and_one_search_update(
+        queued_app):
+    shop = factories.small_shop()
+    db.session.commit()
+    search_index.reindex()
+    stock.rebuild()
+    run_queued(queued_app)
+
+    edit_everything_in_turn(shop, 9)  # the worker is behind: no task of theirs has started
+
+    ran = run_queued(queued_app)
+    assert ran.count("storefront.tasks.rebuild_stock") == 1
+    assert ran.count("storefront.tasks.update_search") == 1
+    assert ran.count("storefront.tasks.render_pages") <= 1
+    # the one build and the one update show every save's last state
+    index = redis_store.client.hgetall(redis_keys.buyable())
+    assert {index[str(i)] for i in (shop.apples, shop.apples_big, shop.prawns)} == {
+        "26", "27", "28"}
+    assert search.ranked_ids("kanzi") == [shop.apples]
+    assert search.ranked_ids("elstar") == [shop.apples_big]
+    assert search.ranked_ids("topaz") == [shop.prawns]
+    assert search.ranked_ids("cortland") == []  # the names before are gone from the index
+
+    # a save after the tasks started queues tasks of its own
+    edit_everything_in_turn(shop, 1)
+    ran = run_queued(queued_app)
+    assert ran.count("storefront.tasks.rebuild_stock") == 1
+    assert ran.count("storefront.tasks.update_search") == 1
+    assert redis_store.client.hget(redis_keys.buyable(), str(shop.apples)) == "20"
+    assert search.ranked_ids("cortland") == [shop.apples]
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_a_save_while_redis_is_down_still_queues_the_stock_build_and_the_search_update(
+        queued_app, own_redis):
+    """Redis down at the commit: nothing can gather there, so each task is queued as it is
+    (the broker here is another server, which a deployment may have too)."""
+    shop = factories.small_shop()
+    db.session.commit()
+    search_index.reindex()
+    stock.rebuild()
+    run_queued(queued_app)
+
+    own_redis.stop()
+    sku = db.session.get(GoodsSKU, shop.prawns)
+    sku.name, sku.stock = "King prawns", 3
+    db.session.commit()
+    own_redis.start()  # back, empty
+
+    ran = run_queued(queued_app)
+    assert {"storefront.tasks.rebuild_stock", "storefront.tasks.update_search"} <= set(ran)
+    assert redis_store.client.hget(redis_keys.buyable(), str(shop.prawns)) == "3"
+    assert search.ranked_ids("king") == [shop.prawns]
